@@ -1,0 +1,177 @@
+package keyring
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Source gives the current ring. A *[Ring] is a Source that never changes;
+// a *[Live] is one that is swapped by reloads.
+type Source interface {
+	Current() *Ring
+}
+
+// Live holds the current ring of a server and swaps it atomically: readers
+// see the old ring or the new one, never a mix. The key-usage figures are
+// kept across swaps. A Live is safe for concurrent use.
+type Live struct {
+	cur   atomic.Pointer[Ring]
+	usage *usage
+	mu    sync.Mutex // serialises Store
+}
+
+// NewLive returns a Live holding r.
+func NewLive(r *Ring) *Live {
+	if r == nil {
+		panic("keyring: NewLive with a nil ring")
+	}
+	l := &Live{usage: r.usage}
+	l.cur.Store(r)
+	return l
+}
+
+// Current returns the current ring.
+func (l *Live) Current() *Ring { return l.cur.Load() }
+
+// Store makes r the current ring. The figures of [Live.Stats] carry over.
+func (l *Live) Store(r *Ring) {
+	if r == nil {
+		panic("keyring: Store of a nil ring")
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if r.usage != l.usage {
+		// A ring of its own: give it the shared figures. Its purpose cache
+		// is empty (or rebuilt), so derived keys pick up the right counters.
+		n, err := New(r.keys, r.revokeBefore)
+		if err != nil {
+			panic("keyring: a valid ring failed validation: " + err.Error())
+		}
+		n.usage = l.usage
+		r = n
+	}
+	l.cur.Store(r)
+}
+
+// Stats returns the key-usage figures since l was made.
+func (l *Live) Stats() Stats { return l.usage.snapshot(l.Current()) }
+
+var publishMu sync.Mutex
+
+// Publish makes the key-usage figures visible through the standard
+// library's expvar (at /debug/vars when expvar's handler is served) under
+// name. It fails if name is already published.
+func (l *Live) Publish(name string) error {
+	publishMu.Lock()
+	defer publishMu.Unlock()
+	return publish(name, l.Stats)
+}
+
+// WatchConfig tunes [Watch]. The zero value is usable.
+type WatchConfig struct {
+	// Interval is how often the file is read and compared. If zero, 2 s.
+	Interval time.Duration
+	// OnReload is called (from the watching goroutine) after a changed
+	// file was loaded and swapped in. May be nil.
+	OnReload func(*Ring)
+	// OnError is called when a changed file cannot be read or parsed; the
+	// previous ring stays in use. It is called once per distinct bad
+	// content, not at every poll. May be nil.
+	OnError func(error)
+	// Load are the options for reading the file.
+	Load LoadOptions
+}
+
+// Watcher is a [Live] that follows a keyring file.
+type Watcher struct {
+	*Live
+	path string
+	cfg  WatchConfig
+
+	mu      sync.Mutex
+	last    []byte // the content of the last file seen, good or bad
+	lastErr string // the last error reported, so each is reported once
+}
+
+// Watch loads the keyring file at path (an error if it cannot be loaded:
+// a server never starts without keys) and then reads it every
+// cfg.Interval until ctx is done. A changed file that parses is swapped in
+// atomically; one that does not is reported to cfg.OnError and the previous
+// ring stays in use, so a bad write never leaves a server without keys.
+func Watch(ctx context.Context, path string, cfg WatchConfig) (*Watcher, error) {
+	if cfg.Interval <= 0 {
+		cfg.Interval = 2 * time.Second
+	}
+	data, err := readFile(path, cfg.Load)
+	if err != nil {
+		return nil, err
+	}
+	r, err := Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	w := &Watcher{Live: NewLive(r), path: path, cfg: cfg, last: data}
+	go func() {
+		t := time.NewTicker(cfg.Interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				w.Reload()
+			}
+		}
+	}()
+	return w, nil
+}
+
+// ErrUnchanged is returned by [Watcher.Reload] when the file has not changed.
+var ErrUnchanged = errors.New("keyring: file unchanged")
+
+// Reload reads the file now, as the watching goroutine does at each
+// interval (call it on SIGHUP, say). It returns nil if a new ring was
+// swapped in, [ErrUnchanged] if the file is as last seen, or the error
+// that kept the previous ring in place.
+func (w *Watcher) Reload() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	data, err := readFile(w.path, w.cfg.Load)
+	if err != nil {
+		// Unreadable (removed, permissions changed): keep the ring.
+		clear(w.last)
+		w.last = nil
+		w.report(err)
+		return err
+	}
+	if w.last != nil && bytes.Equal(data, w.last) {
+		clear(data)
+		return ErrUnchanged
+	}
+	clear(w.last)
+	w.last = data
+	r, err := Parse(data)
+	if err != nil {
+		w.report(err)
+		return err
+	}
+	w.lastErr = ""
+	w.Store(r)
+	if w.cfg.OnReload != nil {
+		w.cfg.OnReload(w.Current())
+	}
+	return nil
+}
+
+func (w *Watcher) report(err error) {
+	if msg := err.Error(); msg != w.lastErr {
+		w.lastErr = msg
+		if w.cfg.OnError != nil {
+			w.cfg.OnError(err)
+		}
+	}
+}

@@ -1,0 +1,166 @@
+package token
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/sessionless/sessionless/keyring"
+)
+
+// maxHeaderB64 is the longest encoded header Open decodes.
+var maxHeaderB64 = b64.EncodedLen(maxHeaderJSON)
+
+// Open checks raw and returns its claims and data if it is an authentic,
+// current token of the codec's purpose at time now. See the package
+// documentation for the checks and their order. Every failure before the
+// authentication tag verifies is [ErrInvalid]; then a [*TimeError]
+// matching [ErrExpired], [ErrNotYetValid] or [ErrRevoked]. The data is
+// decoded with encoding/json only after every check passed.
+func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
+	keys, err := c.keys()
+	if err != nil {
+		return nil, err
+	}
+	w := getWork()
+	defer putWork(w)
+	cl, data, err := c.open(keys, w, raw, now)
+	if err != nil {
+		return nil, err
+	}
+	t := &Token[T]{Claims: cl}
+	if err := json.Unmarshal(data, &t.Data); err != nil {
+		// Authentic, so ours or a key holder's, but not a T.
+		keys.Lookup(cl.KeyID).RecordReject(string(ReasonBadClaims))
+		return nil, errBadClaims
+	}
+	keys.Lookup(cl.KeyID).RecordOpen()
+	return t, nil
+}
+
+// open does every check and returns the claims and the data's JSON (in w).
+func (c *Codec[T]) open(keys *keyring.Purpose, w *work, raw string, now time.Time) (Claims, []byte, error) {
+	var cl Claims
+	// Shape, before any decoding: the length bound, then the four dots at
+	// the places the fixed lengths of the wrapped key, IV and tag put them.
+	n := len(raw)
+	if n < minTokenLen || n > c.maxLen {
+		return fail(keys, errMalformed)
+	}
+	d1 := strings.IndexByte(raw[:min(n, maxHeaderB64+1)], '.')
+	d2 := d1 + 1 + encKeyLen
+	d3 := d2 + 1 + ivLen
+	d4 := n - 1 - tagLen
+	if d1 < 1 || d3 >= d4 || raw[d2] != '.' || raw[d3] != '.' || raw[d4] != '.' {
+		return fail(keys, errMalformed)
+	}
+	// encoding/base64 skips CR and LF; a token has none.
+	if strings.IndexByte(raw, '\n') >= 0 || strings.IndexByte(raw, '\r') >= 0 {
+		return fail(keys, errMalformed)
+	}
+	w.in = append(w.in[:0], raw...) // encoding/base64 decodes from []byte
+	in := w.in
+	hl := b64.DecodedLen(d1)
+	if hl > maxHeaderJSON {
+		return fail(keys, errMalformed)
+	}
+	hdr, ok := decodeInto(w.hdr[:hl], in[:d1])
+	if !ok {
+		return fail(keys, errMalformed)
+	}
+	kid, ok := parseHeader(hdr)
+	if !ok {
+		return fail(keys, errMalformed)
+	}
+	if _, ok := decodeInto(w.ek[:], in[d1+1:d2]); !ok {
+		return fail(keys, errMalformed)
+	}
+	if _, ok := decodeInto(w.iv[:], in[d2+1:d3]); !ok {
+		return fail(keys, errMalformed)
+	}
+	ctB64, tagB64 := in[d3+1:d4], in[d4+1:]
+	ctLen := b64.DecodedLen(len(ctB64))
+	w.buf = growBuf(w.buf, ctLen+16)
+	if _, ok := decodeInto(w.buf[:ctLen], ctB64); !ok {
+		return fail(keys, errMalformed)
+	}
+	if _, ok := decodeInto(w.buf[ctLen:ctLen+16], tagB64); !ok {
+		return fail(keys, errMalformed)
+	}
+	k := keys.Lookup(string(kid))
+	if k == nil {
+		return fail(keys, errUnknownKey)
+	}
+
+	// Authenticate: unwrap the content key, then open GCM.
+	if !k.Unwrap(w.cek[:], w.ek[:], w.scratch[:]) {
+		k.RecordReject(string(ReasonBadTag))
+		return cl, nil, errBadTag
+	}
+	block, err := aes.NewCipher(w.cek[:])
+	if err != nil {
+		return cl, nil, errBadTag
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return cl, nil, errBadTag
+	}
+	pt, err := gcm.Open(w.buf[:0], w.iv[:], w.buf[:ctLen+16], in[:d1])
+	if err != nil {
+		k.RecordReject(string(ReasonBadTag))
+		return cl, nil, errBadTag
+	}
+
+	// Authentic from here on.
+	cl.KeyID = k.ID()
+	var iat, exp, auth int64
+	data, ok := parseClaims(pt, &cl.ID, &iat, &exp, &auth)
+	if !ok || exp <= iat || (auth != 0 && auth > iat) {
+		k.RecordReject(string(ReasonBadClaims))
+		return cl, nil, errBadClaims
+	}
+	cl.IssuedAt, cl.Expiry = time.Unix(iat, 0), time.Unix(exp, 0)
+	if auth != 0 {
+		cl.AuthTime = time.Unix(auth, 0)
+	}
+	switch {
+	case now.Sub(cl.Expiry) > c.leeway:
+		k.RecordReject(string(ReasonExpired))
+		return cl, nil, &TimeError{Claims: cl, err: ErrExpired}
+	case cl.IssuedAt.Sub(now) > c.leeway:
+		k.RecordReject(string(ReasonNotYetValid))
+		return cl, nil, &TimeError{Claims: cl, err: ErrNotYetValid}
+	}
+	if rb := keys.Ring().RevokeBefore(); !rb.IsZero() && cl.IssuedAt.Before(rb) {
+		k.RecordReject(string(ReasonRevoked))
+		return cl, nil, &TimeError{Claims: cl, err: ErrRevoked}
+	}
+	return cl, data, nil
+}
+
+func fail(keys *keyring.Purpose, err error) (Claims, []byte, error) {
+	keys.RecordReject(string(ReasonOf(err)))
+	return Claims{}, nil, err
+}
+
+// decodeInto decodes the canonical unpadded base64url s into exactly
+// len(dst) bytes of dst.
+func decodeInto(dst, s []byte) ([]byte, bool) {
+	if b64.DecodedLen(len(s)) != len(dst) || len(s)%4 == 1 {
+		return nil, false
+	}
+	n, err := b64.Decode(dst, s)
+	if err != nil || n != len(dst) {
+		return nil, false
+	}
+	return dst[:n], true
+}
+
+func growBuf(b []byte, n int) []byte {
+	if cap(b) >= n {
+		return b[:n]
+	}
+	return make([]byte, n, n+n/4)
+}

@@ -1,0 +1,136 @@
+package token
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+const (
+	// minTokenLen is shorter than any token Seal can produce.
+	minTokenLen = 128
+	// maxClaimsLen bounds the plaintext around the data:
+	// {"jti":"…22…","iat":…12…,"exp":…12…,"auth_time":…12…,"data":…}
+	maxClaimsLen = 112
+)
+
+// Seal seals data with the times of p, for the codec's purpose, under the
+// keyring's primary key at p.IssuedAt. It returns [keyring.ErrNoPrimary]
+// when no key is active, an error when p is invalid or data does not encode
+// to JSON, and an error when the token would be longer than the codec's
+// MaxLength. The token's id and content key come from crypto/rand.
+func (c *Codec[T]) Seal(p Params, data T) (string, error) {
+	iat, exp, auth, err := p.unix()
+	if err != nil {
+		return "", err
+	}
+	keys, err := c.keys()
+	if err != nil {
+		return "", err
+	}
+	k, err := keys.Primary(p.IssuedAt)
+	if err != nil {
+		return "", err
+	}
+
+	w := getWork()
+	defer putWork(w)
+
+	// The payload first: it is the only step that can fail on the input.
+	if err := w.enc.Encode(data); err != nil {
+		return "", fmt.Errorf("token: encoding the data: %w", err)
+	}
+	payload := w.pt.Bytes()
+	payload = payload[:len(payload)-1] // Encode ends with a newline
+
+	rand.Read(w.rnd[:]) // never fails (Go 1.24+)
+	cek, iv, jti := w.rnd[:32], w.rnd[32:44], w.rnd[44:60]
+
+	// Plaintext: the claims, then the data, in the buffer that GCM then
+	// encrypts in place (with room for the tag).
+	if need := maxClaimsLen + len(payload) + 16; cap(w.buf) < need {
+		w.buf = make([]byte, 0, need+need/4)
+	}
+	pt := w.buf[:0]
+	pt = append(pt, `{"jti":"`...)
+	pt = b64.AppendEncode(pt, jti)
+	pt = append(pt, `","iat":`...)
+	pt = strconv.AppendInt(pt, iat, 10)
+	pt = append(pt, `,"exp":`...)
+	pt = strconv.AppendInt(pt, exp, 10)
+	if auth != 0 {
+		pt = append(pt, `,"auth_time":`...)
+		pt = strconv.AppendInt(pt, auth, 10)
+	}
+	pt = append(pt, `,"data":`...)
+	pt = append(pt, payload...)
+	pt = append(pt, '}')
+
+	// The protected header, encoded: the GCM additional data and the first
+	// part of the token.
+	id := k.ID()
+	hdrLen := len(headerPrefix) + len(id) + len(headerSuffix)
+	h := w.hdr[:0]
+	h = append(h, headerPrefix...)
+	h = append(h, id...)
+	h = append(h, headerSuffix...)
+	w.aad = b64.AppendEncode(w.aad[:0], h[:hdrLen])
+
+	n := len(w.aad) + 1 + encKeyLen + 1 + ivLen + 1 + b64.EncodedLen(len(pt)) + 1 + tagLen
+	if n > c.maxLen {
+		return "", fmt.Errorf("token: the token would be %d bytes, more than the maximum of %d", n, c.maxLen)
+	}
+
+	k.Wrap(w.ek[:], cek, w.scratch[:])
+	block, err := aes.NewCipher(cek)
+	if err != nil {
+		return "", err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return "", err
+	}
+	ct := gcm.Seal(pt[:0], iv, pt, w.aad)
+	body, tag := ct[:len(ct)-16], ct[len(ct)-16:]
+
+	if cap(w.out) < n {
+		w.out = make([]byte, 0, n)
+	}
+	out := append(w.out[:0], w.aad...)
+	out = append(out, '.')
+	out = b64.AppendEncode(out, w.ek[:])
+	out = append(out, '.')
+	out = b64.AppendEncode(out, iv)
+	out = append(out, '.')
+	out = b64.AppendEncode(out, body)
+	out = append(out, '.')
+	out = b64.AppendEncode(out, tag)
+	w.out = out
+	k.RecordSeal()
+	return string(out), nil
+}
+
+var errParams = errors.New("token: invalid Params")
+
+// unix returns p's times in unix seconds, checked.
+func (p Params) unix() (iat, exp, auth int64, err error) {
+	if p.IssuedAt.IsZero() || p.Expiry.IsZero() {
+		return 0, 0, 0, fmt.Errorf("%w: IssuedAt and Expiry are required", errParams)
+	}
+	iat, exp = p.IssuedAt.Unix(), p.Expiry.Unix()
+	if !p.AuthTime.IsZero() {
+		auth = p.AuthTime.Unix()
+	}
+	switch {
+	case iat < 1 || iat > maxTimestamp || exp > maxTimestamp:
+		return 0, 0, 0, fmt.Errorf("%w: time out of range", errParams)
+	case exp <= iat:
+		return 0, 0, 0, fmt.Errorf("%w: Expiry must be at least a second after IssuedAt", errParams)
+	case !p.AuthTime.IsZero() && (auth < 1 || auth > iat):
+		return 0, 0, 0, fmt.Errorf("%w: AuthTime must not be after IssuedAt", errParams)
+	}
+	return iat, exp, auth, nil
+}

@@ -1,0 +1,228 @@
+package token
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/sessionless/sessionless/keyring"
+)
+
+const (
+	// DefaultMaxLength is the default bound on a token's length: what fits
+	// in one cookie.
+	DefaultMaxLength = 4096
+	// MaxMaxLength is the largest [Config.MaxLength] allowed.
+	MaxMaxLength = 64 << 10
+	// DefaultLeeway is the default tolerance for clock differences between
+	// servers, as in iron and Fernet.
+	DefaultLeeway = 60 * time.Second
+	// MaxLeeway is the largest [Config.Leeway] allowed.
+	MaxLeeway = 10 * time.Minute
+
+	// maxHeaderJSON bounds the decoded protected header. Ours is at most
+	// 73 bytes; other writers may add whitespace or reorder members.
+	maxHeaderJSON = 256
+	// maxTimestamp is 9999-12-31T23:59:59Z.
+	maxTimestamp = 253402300799
+
+	encKeyLen = 54 // base64url of the 40-byte wrapped key
+	ivLen     = 16 // base64url of the 12-byte IV
+	tagLen    = 22 // base64url of the 16-byte tag
+)
+
+var (
+	// ErrInvalid is returned by [Codec.Open] for every failure before the
+	// authentication tag verifies (and for claims that are malformed after
+	// it): the token is not one of ours, so nothing more is said. Use
+	// [ReasonOf] for the operator's reason code.
+	ErrInvalid = errors.New("token: invalid")
+	// ErrExpired is returned by [Codec.Open] for an authentic token whose
+	// exp is more than the leeway in the past.
+	ErrExpired = errors.New("token: expired")
+	// ErrNotYetValid is returned by [Codec.Open] for an authentic token
+	// whose iat is more than the leeway in the future.
+	ErrNotYetValid = errors.New("token: not yet valid")
+	// ErrRevoked is returned by [Codec.Open] for an authentic token issued
+	// before the keyring's revoke_before time.
+	ErrRevoked = errors.New("token: revoked")
+)
+
+// Reason is a short, stable code for why a token was refused, for logs and
+// metrics. It never holds token material.
+type Reason string
+
+// Reasons returned by [ReasonOf].
+const (
+	ReasonNone        Reason = ""
+	ReasonMalformed   Reason = "malformed"     // not a token of our shape, header or size
+	ReasonUnknownKey  Reason = "unknown_key"   // a kid the keyring does not have
+	ReasonBadTag      Reason = "bad_tag"       // unwrap or GCM authentication failed: tampered, another key or another purpose
+	ReasonBadClaims   Reason = "bad_claims"    // authentic, but the claims are malformed
+	ReasonExpired     Reason = "expired"       // ErrExpired
+	ReasonNotYetValid Reason = "not_yet_valid" // ErrNotYetValid
+	ReasonRevoked     Reason = "revoked"       // ErrRevoked
+	ReasonOther       Reason = "other"         // any other error
+)
+
+// invalidError is an ErrInvalid with its reason. The values are allocated
+// once, so refusing garbage allocates nothing.
+type invalidError struct{ reason Reason }
+
+func (e *invalidError) Error() string        { return "token: invalid (" + string(e.reason) + ")" }
+func (e *invalidError) Is(target error) bool { return target == ErrInvalid }
+
+var (
+	errMalformed  error = &invalidError{ReasonMalformed}
+	errUnknownKey error = &invalidError{ReasonUnknownKey}
+	errBadTag     error = &invalidError{ReasonBadTag}
+	errBadClaims  error = &invalidError{ReasonBadClaims}
+)
+
+// TimeError is the error of an authentic token refused for its time: it
+// matches [ErrExpired], [ErrNotYetValid] or [ErrRevoked] with errors.Is and
+// carries the token's claims (not its data), for diagnostics.
+type TimeError struct {
+	Claims Claims
+	err    error
+}
+
+func (e *TimeError) Error() string { return e.err.Error() }
+func (e *TimeError) Unwrap() error { return e.err }
+
+// ReasonOf returns the reason code of an error from [Codec.Open], or
+// [ReasonNone] for nil.
+func ReasonOf(err error) Reason {
+	var ie *invalidError
+	switch {
+	case err == nil:
+		return ReasonNone
+	case errors.As(err, &ie):
+		return ie.reason
+	case errors.Is(err, ErrExpired):
+		return ReasonExpired
+	case errors.Is(err, ErrNotYetValid):
+		return ReasonNotYetValid
+	case errors.Is(err, ErrRevoked):
+		return ReasonRevoked
+	case errors.Is(err, ErrInvalid):
+		return ReasonMalformed
+	}
+	return ReasonOther
+}
+
+// ID is a token's unique id (the JWE claim "jti"): 16 random bytes.
+type ID [16]byte
+
+// String returns the id in unpadded base64url, as in the token.
+func (id ID) String() string { return base64.RawURLEncoding.EncodeToString(id[:]) }
+
+// IsZero reports whether id is the zero ID.
+func (id ID) IsZero() bool { return id == ID{} }
+
+// Claims are a token's id, key and timestamps.
+type Claims struct {
+	ID       ID        // jti: random per token
+	KeyID    string    // kid: the key that sealed it
+	IssuedAt time.Time // iat, whole seconds
+	Expiry   time.Time // exp, whole seconds
+	AuthTime time.Time // auth_time: when the user last entered the password; zero if absent
+}
+
+// Token is an opened token: its claims and the application's data.
+type Token[T any] struct {
+	Claims
+	Data T
+}
+
+// Params are the times of a token to seal.
+type Params struct {
+	// IssuedAt is the time of sealing; the primary key at this time seals.
+	// Required. Stored in whole seconds (rounded down).
+	IssuedAt time.Time
+	// Expiry is when the token stops opening. Required; at least one
+	// second after IssuedAt.
+	Expiry time.Time
+	// AuthTime, if not zero, is when the user last proved who they are
+	// (entered the password); not after IssuedAt.
+	AuthTime time.Time
+}
+
+// Config configures a [Codec]. The zero value is invalid only because a
+// purpose is required; every other field has a safe default.
+type Config struct {
+	// Purpose separates tokens: a token sealed for one purpose never opens
+	// for another, because the key is derived per purpose. Required;
+	// [A-Za-z0-9._-]{1,64}, such as "auth", "remember", "email-verify".
+	Purpose string
+	// MaxLength is the longest token Open decodes and Seal produces, in
+	// bytes. If zero, DefaultMaxLength (4096); at most MaxMaxLength.
+	MaxLength int
+	// Leeway is the tolerance for clock differences when checking exp and
+	// iat. If zero, DefaultLeeway (60 s); a negative value means none; at
+	// most MaxLeeway.
+	Leeway time.Duration
+}
+
+// Codec seals and opens tokens of one purpose with payloads of type T,
+// which must encode to JSON with encoding/json. It is safe for concurrent
+// use and follows its [keyring.Source] as the ring changes.
+type Codec[T any] struct {
+	src     keyring.Source
+	purpose string
+	maxLen  int
+	leeway  time.Duration
+	cache   atomic.Pointer[keyring.Purpose]
+}
+
+// New returns a Codec for cfg.Purpose under the keys of src.
+func New[T any](src keyring.Source, cfg Config) (*Codec[T], error) {
+	if src == nil || src.Current() == nil {
+		return nil, errors.New("token: no keyring")
+	}
+	if !keyring.ValidPurpose(cfg.Purpose) {
+		return nil, fmt.Errorf("token: invalid purpose %q: want [A-Za-z0-9._-]{1,64}", cfg.Purpose)
+	}
+	c := &Codec[T]{src: src, purpose: cfg.Purpose, maxLen: cfg.MaxLength, leeway: cfg.Leeway}
+	switch {
+	case c.maxLen == 0:
+		c.maxLen = DefaultMaxLength
+	case c.maxLen < minTokenLen || c.maxLen > MaxMaxLength:
+		return nil, fmt.Errorf("token: MaxLength %d out of range [%d, %d]", c.maxLen, minTokenLen, MaxMaxLength)
+	}
+	switch {
+	case c.leeway == 0:
+		c.leeway = DefaultLeeway
+	case c.leeway < 0:
+		c.leeway = 0
+	case c.leeway > MaxLeeway:
+		return nil, fmt.Errorf("token: Leeway %v is more than %v", c.leeway, MaxLeeway)
+	}
+	if _, err := c.keys(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Purpose returns the codec's purpose.
+func (c *Codec[T]) Purpose() string { return c.purpose }
+
+// MaxLength returns the longest token the codec seals or opens.
+func (c *Codec[T]) MaxLength() int { return c.maxLen }
+
+// keys returns the current ring's keys for the codec's purpose, derived
+// once per ring.
+func (c *Codec[T]) keys() (*keyring.Purpose, error) {
+	r := c.src.Current()
+	if p := c.cache.Load(); p != nil && p.Ring() == r {
+		return p, nil
+	}
+	p, err := r.Purpose(c.purpose)
+	if err != nil {
+		return nil, err
+	}
+	c.cache.Store(p)
+	return p, nil
+}

@@ -23,23 +23,46 @@ type keyUsage struct {
 	rejected       counters
 }
 
-// counters is a set of counters by reason, lock-free once a reason exists.
-type counters struct{ m sync.Map } // reason → *atomic.Uint64
+// counters is a set of counters by reason: a copy-on-write map, so that
+// counting is one atomic load, a map lookup and one atomic add, and
+// refusing garbage allocates nothing (a sync.Map would box the key).
+type counters struct {
+	m  atomic.Pointer[map[string]*atomic.Uint64]
+	mu sync.Mutex // serialises adding a reason
+}
 
 func (c *counters) add(reason string) {
-	v, ok := c.m.Load(reason)
-	if !ok {
-		v, _ = c.m.LoadOrStore(reason, new(atomic.Uint64))
+	if m := c.m.Load(); m != nil {
+		if v := (*m)[reason]; v != nil {
+			v.Add(1)
+			return
+		}
 	}
-	v.(*atomic.Uint64).Add(1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.m.Load()
+	n := make(map[string]*atomic.Uint64, 8)
+	if old != nil {
+		for k, v := range *old {
+			n[k] = v
+		}
+	}
+	v := n[reason]
+	if v == nil {
+		v = new(atomic.Uint64)
+		n[reason] = v
+	}
+	v.Add(1)
+	c.m.Store(&n)
 }
 
 func (c *counters) snapshot() map[string]uint64 {
 	out := map[string]uint64{}
-	c.m.Range(func(k, v any) bool {
-		out[k.(string)] = v.(*atomic.Uint64).Load()
-		return true
-	})
+	if m := c.m.Load(); m != nil {
+		for k, v := range *m {
+			out[k] = v.Load()
+		}
+	}
 	return out
 }
 

@@ -3,7 +3,6 @@ module github.com/sessionless/sessionless
 go 1.26.0
 
 require (
-	github.com/go-jose/go-jose/v4 v4.1.8 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
-	golang.org/x/crypto v0.58.0 // indirect
+	github.com/go-jose/go-jose/v4 v4.1.8
+	github.com/google/go-cmp v0.7.0
 )

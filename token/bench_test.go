@@ -1,0 +1,78 @@
+package token_test
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func randomBase64URL(n int) []byte {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[b[i]&63]
+	}
+	return b
+}
+
+func BenchmarkSeal(b *testing.B) {
+	f := newFixture(b)
+	c := newCodec[User](b, f.ring, "auth")
+	p := params(t0, 30*time.Minute)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Seal(p, alice); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkOpen(b *testing.B) {
+	f := newFixture(b)
+	c := newCodec[User](b, f.ring, "auth")
+	tok := seal(b, c, t0)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Open(tok, t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReject is ATTACKS J1: what refusing costs.
+func BenchmarkReject(b *testing.B) {
+	f := newFixture(b)
+	c := newCodec[User](b, f.ring, "auth")
+	good := seal(b, c, t0)
+	p := parts(good)
+	binary := make([]byte, 4096)
+	rand.Read(binary)
+	badTag := strings.Join([]string{p[0], p[1], p[2], p[3], flip(p[4])}, ".")
+	cases := []struct{ name, raw string }{
+		{"garbage-4KiB", string(randomBase64URL(4096))},
+		{"garbage-4KiB-binary", string(binary)},
+		{"oversized-64KiB", strings.Repeat("A", 64<<10)},
+		{"bad-tag", badTag},
+		{"unknown-kid", forge(b, make([]byte, 32), header("nobody"), claimsJSON(t0))},
+		{"expired", good},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			now := t0
+			if tc.name == "expired" {
+				now = t0.Add(48 * time.Hour)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Open(tc.raw, now); err == nil {
+					b.Fatal("accepted")
+				}
+			}
+		})
+	}
+}

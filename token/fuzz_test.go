@@ -1,0 +1,92 @@
+package token_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/sessionless/sessionless/token"
+)
+
+// FuzzOpen feeds Open arbitrary strings. It must never panic, every error
+// must be one of the documented ones, and whatever Open accepts, go-jose
+// (the reference) must accept too, with the same plaintext claims.
+func FuzzOpen(f *testing.F) {
+	r := loadVectorRing(&testing.T{}, "keyring.json")
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	c, err := token.New[json.RawMessage](r, token.Config{Purpose: "auth"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	// Seeds: every committed vector (valid, expired, wrong key, zip, dir, ...).
+	files, _ := filepath.Glob(filepath.Join(vectorDir, "*.txt"))
+	var good string
+	for _, file := range files {
+		b, _ := os.ReadFile(file)
+		v, err := parseVector(filepath.Base(file), b)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(v.token)
+		if v.file == "ok-auth-primary.txt" {
+			good = v.token
+		}
+	}
+	// Bit flips of a valid token, one in each part.
+	p := parts(good)
+	for i := range p {
+		q := append([]string(nil), p...)
+		b := []byte(q[i])
+		b[len(b)/2] ^= 0x04
+		q[i] = string(b)
+		f.Add(strings.Join(q, "."))
+	}
+	// Truncations.
+	for _, n := range []int{0, 1, len(p[0]), len(p[0]) + 1, len(good) / 2, len(good) - 23, len(good) - 1} {
+		f.Add(good[:n])
+	}
+	// Foreign algorithms and headers (not encrypted under our key: they
+	// exercise the header parser).
+	for _, h := range []string{
+		`{"alg":"none"}`,
+		`{"alg":"dir","enc":"A256GCM","kid":"tv-primary"}`,
+		`{"alg":"A256KW","enc":"A256GCM","kid":"tv-primary","zip":"DEF"}`,
+		`{"alg":"PBES2-HS512+A256KW","enc":"A256GCM","p2c":99999999,"kid":"tv-primary"}`,
+		`{"kid":"tv-primary","enc":"A256GCM","alg":"A256KW"}`,
+		`{"alg":"A256KW","alg":"A256KW","enc":"A256GCM","kid":"tv-primary"}`,
+	} {
+		f.Add(enc.EncodeToString([]byte(h)) + "." + strings.Join(p[1:], "."))
+	}
+	f.Add(strings.Repeat(".", 1000))
+	f.Add(`"` + good + `"`)
+
+	k := kek(f, r, "tv-primary", "auth")
+	f.Fuzz(func(t *testing.T, raw string) {
+		got, err := c.Open(raw, now)
+		if err != nil {
+			if got != nil {
+				t.Fatalf("Open returned a token with error %v", err)
+			}
+			if !errors.Is(err, token.ErrInvalid) && !errors.Is(err, token.ErrExpired) && !errors.Is(err, token.ErrNotYetValid) && !errors.Is(err, token.ErrRevoked) {
+				t.Fatalf("Open error %v is none of the documented ones", err)
+			}
+			return
+		}
+		if got.KeyID != "tv-primary" {
+			return // other keys: go-jose check below uses the primary's key
+		}
+		obj, err := jose.ParseEncryptedCompact(raw, []jose.KeyAlgorithm{jose.A256KW}, []jose.ContentEncryption{jose.A256GCM})
+		if err != nil {
+			t.Fatalf("Open accepted what go-jose cannot parse: %v", err)
+		}
+		if _, err := obj.Decrypt(k); err != nil {
+			t.Fatalf("Open accepted what go-jose cannot decrypt: %v", err)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 const (
@@ -23,17 +24,24 @@ const (
 // to JSON, and an error when the token would be longer than the codec's
 // MaxLength. The token's id and content key come from crypto/rand.
 func (c *Codec[T]) Seal(p Params, data T) (string, error) {
+	tok, _, err := c.SealClaims(p, data)
+	return tok, err
+}
+
+// SealClaims is [Codec.Seal] that also returns the claims sealed: the new
+// token's id, key id and times as Open will read them.
+func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 	iat, exp, auth, err := p.unix()
 	if err != nil {
-		return "", err
+		return "", Claims{}, err
 	}
 	keys, err := c.keys()
 	if err != nil {
-		return "", err
+		return "", Claims{}, err
 	}
 	k, err := keys.Primary(p.IssuedAt)
 	if err != nil {
-		return "", err
+		return "", Claims{}, err
 	}
 
 	w := getWork()
@@ -41,7 +49,7 @@ func (c *Codec[T]) Seal(p Params, data T) (string, error) {
 
 	// The payload first: it is the only step that can fail on the input.
 	if err := w.enc.Encode(data); err != nil {
-		return "", fmt.Errorf("token: encoding the data: %w", err)
+		return "", Claims{}, fmt.Errorf("token: encoding the data: %w", err)
 	}
 	payload := w.pt.Bytes()
 	payload = payload[:len(payload)-1] // Encode ends with a newline
@@ -81,17 +89,17 @@ func (c *Codec[T]) Seal(p Params, data T) (string, error) {
 
 	n := len(w.aad) + 1 + encKeyLen + 1 + ivLen + 1 + b64.EncodedLen(len(pt)) + 1 + tagLen
 	if n > c.maxLen {
-		return "", fmt.Errorf("token: the token would be %d bytes, more than the maximum of %d", n, c.maxLen)
+		return "", Claims{}, fmt.Errorf("token: the token would be %d bytes, more than the maximum of %d", n, c.maxLen)
 	}
 
 	k.Wrap(w.ek[:], cek, w.scratch[:])
 	block, err := aes.NewCipher(cek)
 	if err != nil {
-		return "", err
+		return "", Claims{}, err
 	}
 	gcm, err := cipher.NewGCM(block)
 	if err != nil {
-		return "", err
+		return "", Claims{}, err
 	}
 	ct := gcm.Seal(pt[:0], iv, pt, w.aad)
 	body, tag := ct[:len(ct)-16], ct[len(ct)-16:]
@@ -110,7 +118,12 @@ func (c *Codec[T]) Seal(p Params, data T) (string, error) {
 	out = b64.AppendEncode(out, tag)
 	w.out = out
 	k.RecordSeal()
-	return string(out), nil
+	cl := Claims{KeyID: id, IssuedAt: time.Unix(iat, 0), Expiry: time.Unix(exp, 0)}
+	copy(cl.ID[:], jti)
+	if auth != 0 {
+		cl.AuthTime = time.Unix(auth, 0)
+	}
+	return string(out), cl, nil
 }
 
 var errParams = errors.New("token: invalid Params")

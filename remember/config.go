@@ -1,0 +1,153 @@
+package remember
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/sessionless/sessionless/token"
+)
+
+// Defaults of [Config], with the reasons for them.
+const (
+	// DefaultAuthIdle ends an authenticated session after 30 minutes
+	// without a request (NIST SP 800-63B rev 3 AAL2, OWASP).
+	DefaultAuthIdle = 30 * time.Minute
+	// DefaultAuthLifetime ends an authenticated session 12 hours after the
+	// password was entered, however active (NIST AAL2).
+	DefaultAuthLifetime = 12 * time.Hour
+	// DefaultRememberLifetime is how long a visitor is remembered: 30 days
+	// (NIST AAL1).
+	DefaultRememberLifetime = 30 * 24 * time.Hour
+	// MaxRememberLifetime is the longest remember lifetime: RFC 6265bis
+	// lets browsers cap cookies at 400 days.
+	MaxRememberLifetime = 400 * 24 * time.Hour
+	// DefaultFreshWindow is the window of [Manager.Fresh] when given 0:
+	// 15 minutes, between OWASP's guidance and GitHub's 2 hours.
+	DefaultFreshWindow = 15 * time.Minute
+	// DefaultLeeway tolerates clock differences between servers (iron,
+	// Fernet).
+	DefaultLeeway = token.DefaultLeeway
+
+	// Default cookie names: the __Host- prefix pins them to this host,
+	// path / and HTTPS (RFC 6265bis).
+	DefaultAuthCookie     = "__Host-auth"
+	DefaultRememberCookie = "__Host-remember"
+	DefaultFreshCookie    = "__Host-fresh"
+
+	// Purposes of the tokens: each is sealed under keys derived for its
+	// purpose, so one never opens as another.
+	PurposeAuth     = "auth"
+	PurposeRemember = "remember"
+	PurposeFresh    = "fresh"
+)
+
+// ErrConfig is wrapped by every error of [New].
+var ErrConfig = errors.New("remember: invalid config")
+
+// Config configures a [Manager]. Its zero value gives the defaults above;
+// every field is optional.
+type Config[T any] struct {
+	// AuthIdle is how long an authenticated session lasts without a
+	// request. If zero, DefaultAuthIdle (30 min). At least a minute, at
+	// most AuthLifetime.
+	AuthIdle time.Duration
+	// AuthLifetime is how long an authenticated session lasts after the
+	// password was entered, however active. If zero, DefaultAuthLifetime
+	// (12 h).
+	AuthLifetime time.Duration
+	// RememberLifetime is how long a visitor who ticked "remember me" is
+	// recognised. If zero, DefaultRememberLifetime (30 days); at most
+	// MaxRememberLifetime (400 days).
+	RememberLifetime time.Duration
+	// FreshWindow is the window [Manager.Fresh] uses when given 0. If
+	// zero, DefaultFreshWindow (15 min).
+	FreshWindow time.Duration
+	// Leeway tolerates clock differences between servers when checking
+	// expiry. If zero, DefaultLeeway (60 s); negative means none.
+	Leeway time.Duration
+
+	// SameSite of every cookie. If zero, Lax, which lets a visitor arrive
+	// logged in from a link in an e-mail; Strict is allowed; None is an
+	// error. Protect state-changing requests with http.CrossOriginProtection.
+	SameSite http.SameSite
+	// Cookie names. If empty, DefaultAuthCookie, DefaultRememberCookie and
+	// DefaultFreshCookie ("__Host-auth", "__Host-remember", "__Host-fresh"),
+	// or the same without "__Host-" when InsecureHTTP is set.
+	AuthCookie, RememberCookie, FreshCookie string
+	// MaxChunks bounds how many cookies one token may be split into when it
+	// is too large for one. If zero, 4.
+	MaxChunks int
+	// InsecureHTTP drops the Secure attribute, so the cookies also travel
+	// over plain HTTP to hosts other than localhost. Development only:
+	// anyone on the network can then read and replay them. Browsers treat
+	// http://localhost and http://127.0.0.1 as secure already, so local
+	// development does not need it. New logs a warning when it is set.
+	InsecureHTTP bool
+
+	// Validate, if set, is called with every token that opened (auth and
+	// remember) before it counts; an error means no session. Use it to
+	// compare a per-user session version sealed in T with the one the
+	// application stores, so that a password change or "log out
+	// everywhere" invalidates every older token without a session store.
+	Validate func(ctx context.Context, data T, claims token.Claims) error
+	// OnReject, if set, is called for every cookie that was present but
+	// refused, with the reason; never with the token.
+	OnReject func(ctx context.Context, rej Rejection)
+	// Logger receives a line for every refused cookie (reason and cookie
+	// name only) and the InsecureHTTP warning. If nil, slog.Default().
+	// Expired tokens, the everyday case, are logged at Debug level; other
+	// refusals at Info.
+	Logger *slog.Logger
+}
+
+// fill returns cfg with its defaults filled in, or an error.
+func (cfg Config[T]) fill() (Config[T], error) {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&cfg.AuthIdle, DefaultAuthIdle)
+	def(&cfg.AuthLifetime, DefaultAuthLifetime)
+	def(&cfg.RememberLifetime, DefaultRememberLifetime)
+	def(&cfg.FreshWindow, DefaultFreshWindow)
+	def(&cfg.Leeway, DefaultLeeway)
+	switch {
+	case cfg.AuthIdle < time.Minute:
+		return cfg, fmt.Errorf("%w: AuthIdle %v is shorter than a minute", ErrConfig, cfg.AuthIdle)
+	case cfg.AuthLifetime < cfg.AuthIdle:
+		return cfg, fmt.Errorf("%w: AuthLifetime %v is shorter than AuthIdle %v", ErrConfig, cfg.AuthLifetime, cfg.AuthIdle)
+	case cfg.AuthLifetime > MaxRememberLifetime:
+		return cfg, fmt.Errorf("%w: AuthLifetime %v is longer than %v", ErrConfig, cfg.AuthLifetime, MaxRememberLifetime)
+	case cfg.RememberLifetime < time.Minute:
+		return cfg, fmt.Errorf("%w: RememberLifetime %v is negative or shorter than a minute", ErrConfig, cfg.RememberLifetime)
+	case cfg.RememberLifetime > MaxRememberLifetime:
+		return cfg, fmt.Errorf("%w: RememberLifetime %v is longer than 400 days, the most browsers keep a cookie (RFC 6265bis)", ErrConfig, cfg.RememberLifetime)
+	case cfg.FreshWindow < 0:
+		return cfg, fmt.Errorf("%w: FreshWindow %v is negative", ErrConfig, cfg.FreshWindow)
+	case cfg.Leeway > token.MaxLeeway:
+		return cfg, fmt.Errorf("%w: Leeway %v is more than %v", ErrConfig, cfg.Leeway, token.MaxLeeway)
+	}
+	name := func(n *string, def string) {
+		if *n == "" {
+			*n = def
+			if cfg.InsecureHTTP {
+				*n = def[len("__Host-"):]
+			}
+		}
+	}
+	name(&cfg.AuthCookie, DefaultAuthCookie)
+	name(&cfg.RememberCookie, DefaultRememberCookie)
+	name(&cfg.FreshCookie, DefaultFreshCookie)
+	if cfg.AuthCookie == cfg.RememberCookie || cfg.AuthCookie == cfg.FreshCookie || cfg.RememberCookie == cfg.FreshCookie {
+		return cfg, fmt.Errorf("%w: the cookie names must differ", ErrConfig)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return cfg, nil
+}

@@ -1,0 +1,57 @@
+// Package remember implements the two-token session model of sessionless:
+// a long-lived "remember me" token that recognises a returning visitor, and
+// a short "authenticated" token, in a browser-session cookie, that sensitive
+// routes demand.
+//
+// A [Manager] seals the application's payload T (a user id, a name, an
+// e-mail, a few flags) into both tokens and reads them back from each
+// request as a [State]:
+//
+//	| level         | the request carries                       | may                                  |
+//	|---------------|-------------------------------------------|--------------------------------------|
+//	| Anonymous     | nothing valid                             | public pages                         |
+//	| Remembered    | a valid remember token only               | pages that greet or pre-fill forms   |
+//	| Authenticated | a valid auth token                        | sensitive routes                     |
+//	| fresh         | an auth token whose auth_time is recent   | the most sensitive routes (sudo)     |
+//
+// No session store is needed: any number of servers that share a keyring
+// serve any visitor.
+//
+// # Lifetimes
+//
+// [Manager.Login] writes the auth cookie (no Max-Age: the browser drops it
+// when it closes) whose token expires after [Config.AuthIdle] of inactivity
+// and is renewed, in the same response, once more than half of that window
+// is used; renewal never goes past auth_time + [Config.AuthLifetime], so
+// a session that stays active still ends (NIST SP 800-63B AAL2). With
+// "remember me" it also writes the remember cookie, which lives
+// [Config.RememberLifetime]. A remember token only recognises: an auth token
+// is never minted from it (NIST SP 800-63B-4 §5.1). [Manager.Reauthenticate]
+// issues a new auth token, with a new auth_time, after the application has
+// checked the password again.
+//
+// # Freshness
+//
+// [Manager.Fresh] tells whether the auth token's password entry lies within
+// a window: fixed from the entry (Laravel's password.confirm) or sliding,
+// reset by each sensitive request (GitHub's sudo mode), which keeps a third,
+// browser-session cookie whose token holds nothing but the time the window
+// ends and the auth_time it belongs to.
+//
+// # What stateless sessions cannot do
+//
+// A token is valid until it expires: logging out deletes the cookies, but a
+// copy of them taken earlier still opens. [Config.Validate] is the answer:
+// compare a per-user session version the application already stores (bumped
+// on logout-everywhere and password change) with the one sealed in T, and
+// every older token stops opening. The keyring's revoke_before logs everybody
+// out at once.
+//
+// # Bad cookies
+//
+// A cookie that does not open (tampered, truncated, expired, another key,
+// another purpose, duplicated) is treated as absent and cleared in the
+// response, and reported to [Config.OnReject] with a [Reason], never with
+// the token. Nothing a request carries makes this package panic or return
+// an error to serve as a 500.
+package remember

@@ -273,17 +273,15 @@ func (c *Cookie) MaxValueLen() int { return c.maxValueLen }
 // value. A value Read returns is one Write accepts. Read does not panic on
 // any Cookie header; r must not be nil.
 func (c *Cookie) Read(r *http.Request) (string, error) {
-	base := r.CookiesNamed(c.name)
+	v, quoted, strict, n := lookup(r, c.name)
 	switch {
-	case len(base) == 0:
+	case n == 0:
 		return "", c.absent(r)
-	case len(base) > 1:
-		return "", ambiguous(c.name, len(base))
+	case n > 1:
+		return "", ambiguous(c.name, n)
 	}
-	b := base[0]
-	v := b.Value
 	switch {
-	case b.Quoted:
+	case quoted:
 		return "", malformed(c.name, "quoted value")
 	case v == "":
 		return "", c.absent(r)
@@ -295,7 +293,7 @@ func (c *Cookie) Read(r *http.Request) (string, error) {
 		return c.readChunks(r, n)
 	case len(v) > c.maxValueLen:
 		return "", malformed(c.name, "value too long")
-	case !validValue(v):
+	case !strict:
 		return "", malformed(c.name, "value holds a byte that is not a cookie-octet")
 	}
 	if c.mayHaveChunks(r) {

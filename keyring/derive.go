@@ -33,7 +33,7 @@ func ValidPurpose(p string) bool {
 }
 
 func deriveKEK(s Secret, purpose string) []byte {
-	k, err := hkdf.Key(sha256.New, s.b[:], nil, labelPrefix+purpose, 32)
+	k, err := hkdf.Key(sha256.New, s.bytes(), nil, labelPrefix+purpose, 32)
 	if err != nil {
 		panic("keyring: HKDF failed: " + err.Error()) // only for lengths over 255·32 bytes
 	}
@@ -137,7 +137,7 @@ func (k *DerivedKey) RecordReject(reason string) { k.usage.reject(reason) }
 func (r *Ring) UnsafeExportPurposeKey(id, purpose string) ([]byte, error) {
 	k, ok := r.Key(id)
 	if !ok {
-		return nil, fmt.Errorf("%w %q", ErrUnknownKey, truncate(id))
+		return nil, fmt.Errorf("%w %s", ErrUnknownKey, quoteID(id))
 	}
 	if !ValidPurpose(purpose) {
 		return nil, fmt.Errorf("keyring: invalid purpose %q", truncate(purpose))

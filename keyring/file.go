@@ -71,8 +71,8 @@ type fileRing struct {
 // Secrets are 32 bytes in unpadded base64url (43 characters); times are
 // RFC 3339; revoke_before is optional. Parse is strict: unknown or duplicate
 // members, trailing data, another version, and everything [New] refuses are
-// errors wrapping [ErrInvalidRing]. It never returns a partial ring, and its
-// errors hold no key material.
+// errors wrapping [ErrInvalidRing]; member names are case-sensitive. It
+// never returns a partial ring, and its errors hold no key material.
 func Parse(data []byte) (*Ring, error) {
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("%w: document larger than %d bytes", ErrInvalidRing, MaxFileSize)
@@ -94,14 +94,19 @@ func Parse(data []byte) (*Ring, error) {
 	}
 	keys := make([]Key, len(f.Keys))
 	for i, fk := range f.Keys {
+		// The length check comes first: the decoder skips CR and LF, so a
+		// secret with line breaks would decode too (one key, many spellings).
+		if len(fk.Secret) != secretB64Len {
+			return nil, fmt.Errorf("%w: %s: the secret must be %d bytes in unpadded base64url (%d characters)", ErrInvalidRing, keyName(i, fk.ID), SecretSize, secretB64Len)
+		}
 		raw, err := base64.RawURLEncoding.Strict().DecodeString(fk.Secret)
 		if err != nil || len(raw) != SecretSize {
-			return nil, fmt.Errorf("%w: key %q: the secret must be %d bytes in unpadded base64url (43 characters)", ErrInvalidRing, truncate(fk.ID), SecretSize)
+			return nil, fmt.Errorf("%w: %s: the secret must be %d bytes in unpadded base64url (%d characters)", ErrInvalidRing, keyName(i, fk.ID), SecretSize, secretB64Len)
 		}
 		s, err := NewSecret(raw)
 		clear(raw)
 		if err != nil {
-			return nil, fmt.Errorf("%w: key %q: %v", ErrInvalidRing, truncate(fk.ID), err)
+			return nil, fmt.Errorf("%w: %s: %v", ErrInvalidRing, keyName(i, fk.ID), err)
 		}
 		keys[i] = Key{ID: fk.ID, Secret: s, Created: fk.Created, Activates: fk.Activates}
 	}
@@ -110,9 +115,30 @@ func Parse(data []byte) (*Ring, error) {
 		if f.RevokeBefore.IsZero() {
 			return nil, fmt.Errorf("%w: revoke_before is the zero time", ErrInvalidRing)
 		}
+		if !inFileRange(*f.RevokeBefore) {
+			return nil, fmt.Errorf("%w: revoke_before is outside the years 0001 to 9999 (UTC)", ErrInvalidRing)
+		}
 		revoke = *f.RevokeBefore
 	}
 	return New(keys, revoke)
+}
+
+// secretB64Len is the length of a secret in unpadded base64url.
+var secretB64Len = base64.RawURLEncoding.EncodedLen(SecretSize)
+
+// keyName names the i-th key of a document in an error: by its id if that
+// is valid, else by its index (an invalid id may be a misplaced secret).
+func keyName(i int, id string) string {
+	if ValidID(id) {
+		return fmt.Sprintf("key %q", id)
+	}
+	return fmt.Sprintf("key %d", i)
+}
+
+// memberNames are the member names of a keyring document, at any level.
+var memberNames = map[string]bool{
+	"version": true, "keys": true, "revoke_before": true,
+	"id": true, "secret": true, "created": true, "activates": true,
 }
 
 // jsonError strips what encoding/json quotes of the input: a syntax or type
@@ -139,7 +165,11 @@ func jsonError(err error) string {
 }
 
 // checkDuplicates walks the document and fails on an object with the same
-// member twice, which encoding/json would silently merge.
+// member twice, which encoding/json would silently merge, and on a member
+// name that is not exactly one of memberNames: encoding/json matches names
+// case-insensitively (with Unicode folding: "Secret", "SECRET" and "ſecret"
+// all fill "secret"), which would let two spellings of one member through.
+// Unknown names are not echoed: they could be misplaced key material.
 func checkDuplicates(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	type frame struct {
@@ -162,8 +192,11 @@ func checkDuplicates(data []byte) error {
 				stack = stack[:n-1]
 			} else {
 				k, _ := tok.(string)
+				if !memberNames[k] {
+					return errors.New("unknown member (names are case-sensitive)")
+				}
 				if top.seen[k] {
-					return fmt.Errorf("member %q appears twice", truncate(k))
+					return fmt.Errorf("member %q appears twice", k)
 				}
 				top.seen[k] = true
 				top.wantKey = false
@@ -196,7 +229,7 @@ func (r *Ring) Marshal() ([]byte, error) {
 	for i, k := range r.keys {
 		f.Keys[i] = fileKey{
 			ID:        k.ID,
-			Secret:    base64.RawURLEncoding.EncodeToString(k.Secret.b[:]),
+			Secret:    base64.RawURLEncoding.EncodeToString(k.Secret.bytes()),
 			Created:   k.Created.UTC(),
 			Activates: k.Activates.UTC(),
 		}
@@ -289,7 +322,10 @@ func Create(path string, r *Ring) error {
 // Save replaces the keyring file at path with r atomically: the new content
 // is written to a temporary file in the same folder with mode 0600, synced,
 // and renamed over path, so a concurrent reader sees the old file or the new
-// one, never a part.
+// one, never a part. If path is a symbolic link, the file it points to is
+// replaced. The file keeps its owner and group; if the owner cannot be kept
+// (Save runs as another user without the right to chown), Save fails and
+// leaves the file as it was, rather than lock out the server that reads it.
 func Save(path string, r *Ring) error {
 	data, err := r.Marshal()
 	if err != nil {
@@ -300,6 +336,16 @@ func Save(path string, r *Ring) error {
 }
 
 func writeAtomic(path string, data []byte, exclusive bool) (err error) {
+	var old os.FileInfo
+	if !exclusive {
+		// Replace the file a symbolic link points to, not the link, and
+		// keep the file's owner: a server running as that owner must
+		// still read the new file of mode 0600.
+		if p, err := filepath.EvalSymlinks(path); err == nil {
+			path = p
+		}
+		old, _ = os.Stat(path)
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -322,6 +368,11 @@ func writeAtomic(path string, data []byte, exclusive bool) (err error) {
 	}()
 	if err = tmp.Chmod(0o600); err != nil {
 		return fmt.Errorf("keyring: %w", err)
+	}
+	if old != nil {
+		if err = keepOwner(tmp, old); err != nil {
+			return fmt.Errorf("keyring: %s: %w", path, err)
+		}
 	}
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("keyring: %w", err)

@@ -79,8 +79,8 @@ type WatchConfig struct {
 	// file was loaded and swapped in. May be nil.
 	OnReload func(*Ring)
 	// OnError is called when a changed file cannot be read or parsed; the
-	// previous ring stays in use. It is called once per distinct bad
-	// content, not at every poll. May be nil.
+	// previous ring stays in use. It is called once per distinct error
+	// (by message), not at every poll. May be nil.
 	OnError func(error)
 	// Load are the options for reading the file.
 	Load LoadOptions

@@ -5,7 +5,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -95,6 +98,9 @@ func New(keys []Key, revokeBefore time.Time) (*Ring, error) {
 	if len(keys) > MaxKeys {
 		return nil, fmt.Errorf("%w: %d keys, more than %d", ErrInvalidRing, len(keys), MaxKeys)
 	}
+	if !revokeBefore.IsZero() && !inFileRange(revokeBefore) {
+		return nil, fmt.Errorf("%w: revoke_before is outside the years 0001 to 9999 (UTC)", ErrInvalidRing)
+	}
 	r := &Ring{
 		keys:         slices.Clone(keys),
 		byID:         make(map[string]int, len(keys)),
@@ -104,13 +110,17 @@ func New(keys []Key, revokeBefore time.Time) (*Ring, error) {
 	for i, k := range r.keys {
 		switch {
 		case !ValidID(k.ID):
-			return nil, fmt.Errorf("%w: key %d: id %q does not match [A-Za-z0-9_-]{1,32}", ErrInvalidRing, i, truncate(k.ID))
+			// The id is not quoted: an invalid one may be a secret put in
+			// the wrong member.
+			return nil, fmt.Errorf("%w: key %d: the id does not match [A-Za-z0-9_-]{1,32}", ErrInvalidRing, i)
 		case k.Secret.IsZero():
 			return nil, fmt.Errorf("%w: key %q: the secret is missing or all zero", ErrInvalidRing, k.ID)
 		case k.Created.IsZero():
 			return nil, fmt.Errorf("%w: key %q: no created time", ErrInvalidRing, k.ID)
 		case k.Activates.IsZero():
 			return nil, fmt.Errorf("%w: key %q: no activates time", ErrInvalidRing, k.ID)
+		case !inFileRange(k.Created), !inFileRange(k.Activates):
+			return nil, fmt.Errorf("%w: key %q: a time is outside the years 0001 to 9999 (UTC)", ErrInvalidRing, k.ID)
 		}
 		if _, dup := r.byID[k.ID]; dup {
 			return nil, fmt.Errorf("%w: duplicate key id %q", ErrInvalidRing, k.ID)
@@ -146,6 +156,50 @@ func truncate(s string) string {
 	}
 	return s
 }
+
+// quoteID quotes id for an error message if it is a valid id, which is
+// never secret. Anything else might be key material typed in the wrong
+// place, and is not shown.
+func quoteID(id string) string {
+	if ValidID(id) {
+		return strconv.Quote(id)
+	}
+	return "(invalid id not shown)"
+}
+
+// inFileRange reports whether t can be written in the keyring file:
+// RFC 3339 in UTC has four-digit years.
+func inFileRange(t time.Time) bool {
+	y := t.UTC().Year()
+	return 1 <= y && y <= 9999
+}
+
+// String describes the ring by its key ids and revocation time; it never
+// shows a secret.
+func (r *Ring) String() string {
+	if r == nil {
+		return "keyring.Ring(nil)"
+	}
+	var b strings.Builder
+	b.WriteString("keyring.Ring{keys: [")
+	for i, k := range r.keys {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(k.ID)
+	}
+	b.WriteByte(']')
+	if !r.revokeBefore.IsZero() {
+		b.WriteString(", revoke_before: ")
+		b.WriteString(r.revokeBefore.UTC().Format(time.RFC3339))
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// Format writes [Ring.String] for every verb. Without it, fmt would print
+// the unexported fields, secrets included, for %v, %+v and %#v.
+func (r *Ring) Format(f fmt.State, _ rune) { io.WriteString(f, r.String()) }
 
 // Current returns r itself, so a *Ring is a [Source] that never changes.
 func (r *Ring) Current() *Ring { return r }
@@ -243,7 +297,7 @@ func (r *Ring) States(now time.Time, maxTokenAge time.Duration) []KeyState {
 	return out
 }
 
-// clone returns a copy of r with keys replaced, sharing r's usage figures.
+// with returns a ring of keys and revokeBefore that shares r's usage figures.
 func (r *Ring) with(keys []Key, revokeBefore time.Time) (*Ring, error) {
 	n, err := New(keys, revokeBefore)
 	if err != nil {
@@ -259,7 +313,10 @@ type RotateResult struct {
 	Dropped []string // ids of the keys dropped
 }
 
-// Rotate returns a ring with a new key that activates at now+activateIn,
+// Rotate returns a ring with a new key that activates at now+activateIn
+// (a positive delay rounded up to the second, so never sooner; a zero one
+// down, so at once; and after every key already active then, so that it is
+// the primary from that time on),
 // without the keys that were already droppable at now (see [StateDroppable]).
 // The primary and pending keys are never dropped. activateIn should be
 // longer than the time every server takes to load the new ring; a negative
@@ -282,8 +339,9 @@ func (r *Ring) Rotate(now time.Time, activateIn, maxTokenAge time.Duration) (*Ri
 		keys = append(keys, k)
 	}
 	var k Key
+	at := r.activationAt(now.Add(activateIn), "", activateIn > 0)
 	for {
-		k = GenerateKey(now, now.Add(activateIn))
+		k = GenerateKey(now, at)
 		if _, taken := r.byID[k.ID]; !taken {
 			break
 		}
@@ -306,7 +364,7 @@ func (r *Ring) Rotate(now time.Time, activateIn, maxTokenAge time.Duration) (*Ri
 // promote a pending key first ([Ring.Promote]).
 func (r *Ring) Retire(id string, now time.Time) (*Ring, error) {
 	if _, ok := r.byID[id]; !ok {
-		return nil, fmt.Errorf("%w %q", ErrUnknownKey, truncate(id))
+		return nil, fmt.Errorf("%w %s", ErrUnknownKey, quoteID(id))
 	}
 	if len(r.keys) == 1 {
 		return nil, fmt.Errorf("keyring: refusing to retire %q, the only key", id)
@@ -322,27 +380,56 @@ func (r *Ring) Retire(id string, now time.Time) (*Ring, error) {
 	return n, nil
 }
 
-// Promote returns a ring in which the key id activates at now, so it becomes
-// primary at once (if no other key activates later). Use it after a leak,
-// when the propagation delay of a staged rotation cannot be waited for.
+// Promote returns a ring in which the pending key id activates at now
+// (rounded down to the second, or just after the key that activated last if
+// that was within the same second), so it becomes primary at once unless
+// another key activates later. Use it after
+// a leak, when the propagation delay of a staged rotation cannot be waited
+// for. Promoting the primary key returns r; promoting a superseded key is an
+// error ([ErrNotPending]).
 func (r *Ring) Promote(id string, now time.Time) (*Ring, error) {
 	i, ok := r.byID[id]
 	if !ok {
-		return nil, fmt.Errorf("%w %q", ErrUnknownKey, truncate(id))
+		return nil, fmt.Errorf("%w %s", ErrUnknownKey, quoteID(id))
+	}
+	if !r.keys[i].Activates.After(now) {
+		if p := r.primaryIndex(now); p == i {
+			return r, nil
+		}
+		return nil, fmt.Errorf("%w: key %q was superseded", ErrNotPending, id)
 	}
 	keys := slices.Clone(r.keys)
-	if keys[i].Activates.After(now) {
-		keys[i].Activates = now.UTC().Truncate(time.Second)
+	if at := r.activationAt(now, id, false); at.Before(keys[i].Activates) {
+		keys[i].Activates = at
 	}
 	return r.with(keys, r.revokeBefore)
 }
 
-// WithRevokeBefore returns a ring that refuses every token issued before t.
-// A zero t removes the revocation.
-func (r *Ring) WithRevokeBefore(t time.Time) *Ring {
-	n, err := r.with(r.keys, t)
-	if err != nil {
-		panic("keyring: a valid ring failed validation: " + err.Error())
+// ErrNotPending is returned by [Ring.Promote] for a key that is neither
+// pending nor the primary.
+var ErrNotPending = errors.New("keyring: key is not pending")
+
+// activationAt returns want as a whole second (rounded up, or down), moved
+// past the activation of every key (but except) already active at want: a
+// new key activating then is unambiguously the primary, where a tie within
+// one second would be settled by the random ids.
+func (r *Ring) activationAt(want time.Time, except string, up bool) time.Time {
+	want = want.UTC()
+	at := want.Truncate(time.Second)
+	if up && at.Before(want) {
+		at = at.Add(time.Second)
 	}
-	return n
+	for _, k := range r.keys { // by activation, oldest first
+		if k.ID != except && !k.Activates.After(want) && !at.After(k.Activates) {
+			at = k.Activates.UTC().Truncate(time.Second).Add(time.Second)
+		}
+	}
+	return at
+}
+
+// WithRevokeBefore returns a ring that refuses every token issued before t.
+// A zero t removes the revocation. t must lie in the years 0001 to 9999
+// (UTC), so that the ring can be saved.
+func (r *Ring) WithRevokeBefore(t time.Time) (*Ring, error) {
+	return r.with(r.keys, t)
 }

@@ -20,17 +20,36 @@ const redacted = "keyring.Secret(REDACTED)"
 // encoding/json; the only way out is the keyring file ([Ring.Marshal]).
 type Secret struct {
 	_ [0]func() // incomparable: == on secrets would not be constant time
-	b [SecretSize]byte
+	// The key is two pointers away because fmt cannot call Format on a
+	// Secret in an unexported field and prints its fields instead: an
+	// array would show the key, a nested pointer only its address. (A bad
+	// verb such as %s makes fmt follow one pointer, hence two.) The array
+	// is never written after it is filled.
+	h *secretHolder
+}
+
+type secretHolder struct{ k *[SecretSize]byte }
+
+func newSecret() Secret { return Secret{h: &secretHolder{k: new([SecretSize]byte)}} }
+
+var zeroSecret [SecretSize]byte
+
+// bytes returns the key; the zero Secret reads as zeros. Never write to it.
+func (s Secret) bytes() []byte {
+	if s.h == nil {
+		return zeroSecret[:]
+	}
+	return s.h.k[:]
 }
 
 // NewSecret returns a Secret holding a copy of b, which must be SecretSize
 // bytes and not all zero.
 func NewSecret(b []byte) (Secret, error) {
-	var s Secret
 	if len(b) != SecretSize {
-		return s, fmt.Errorf("keyring: a secret must be %d bytes, not %d", SecretSize, len(b))
+		return Secret{}, fmt.Errorf("keyring: a secret must be %d bytes, not %d", SecretSize, len(b))
 	}
-	copy(s.b[:], b)
+	s := newSecret()
+	copy(s.h.k[:], b)
 	if s.IsZero() {
 		return Secret{}, errors.New("keyring: a secret must not be all zero")
 	}
@@ -39,20 +58,19 @@ func NewSecret(b []byte) (Secret, error) {
 
 // GenerateSecret returns a new Secret from crypto/rand.
 func GenerateSecret() Secret {
-	var s Secret
-	rand.Read(s.b[:]) // crypto/rand.Read never fails (Go 1.24+); it crashes the program instead.
+	s := newSecret()
+	rand.Read(s.h.k[:]) // crypto/rand.Read never fails (Go 1.24+); it crashes the program instead.
 	return s
 }
 
 // IsZero reports whether s is the zero Secret, which is not a valid key.
 func (s Secret) IsZero() bool {
-	var zero [SecretSize]byte
-	return subtle.ConstantTimeCompare(s.b[:], zero[:]) == 1
+	return subtle.ConstantTimeCompare(s.bytes(), zeroSecret[:]) == 1
 }
 
 // Equal reports whether s and o are the same key, in constant time.
 func (s Secret) Equal(o Secret) bool {
-	return subtle.ConstantTimeCompare(s.b[:], o.b[:]) == 1
+	return subtle.ConstantTimeCompare(s.bytes(), o.bytes()) == 1
 }
 
 // String returns a redaction, never the key.

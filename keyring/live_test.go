@@ -1,0 +1,452 @@
+package keyring_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/sessionless/sessionless/keyring"
+)
+
+func TestLiveStore(t *testing.T) {
+	t.Parallel()
+	r1 := timeline(t)
+	l := keyring.NewLive(r1)
+	var _ keyring.Source = l
+	if l.Current() != r1 {
+		t.Fatalf("NewLive(r).Current() is not r")
+	}
+
+	// A ring of its own is swapped in with the same keys.
+	r2 := mustNew(t, time.Time{}, key(t, "z", 9, t0))
+	l.Store(r2)
+	if diff := ringDiff(r2, l.Current()); diff != "" {
+		t.Errorf("Current() after Store(r2) (-r2 +current):\n%s", diff)
+	}
+
+	// A ring derived from the current one is stored as it is.
+	r3, _, err := l.Current().Rotate(t0, time.Hour, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Store(r3)
+	if l.Current() != r3 {
+		t.Errorf("Current() after Store(Current().Rotate()) is not that ring")
+	}
+	if r1.Len() != 3 {
+		t.Errorf("Store changed an older ring")
+	}
+}
+
+func TestLiveNilPanics(t *testing.T) {
+	t.Parallel()
+	for name, f := range map[string]func(){
+		"NewLive(nil)": func() { keyring.NewLive(nil) },
+		"Store(nil)":   func() { keyring.NewLive(timeline(t)).Store(nil) },
+	} {
+		func() {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.HasPrefix(msg, "keyring: ") {
+					t.Errorf("%s panicked with %q; want a keyring: panic", name, msg)
+				}
+			}()
+			f()
+		}()
+	}
+}
+
+// TestLiveConcurrent is ATTACKS C7: 64 goroutines seal and open while the
+// ring is swapped 10 000 times. Run with -race.
+func TestLiveConcurrent(t *testing.T) {
+	t.Parallel()
+	now := t0.Add(3 * time.Hour)
+	// A few rings that share the key "shared", each with a key of its own.
+	var rings []*keyring.Ring
+	valid := map[string]bool{"shared": true}
+	for i := range 8 {
+		k := keyring.GenerateKey(t0, t0.Add(time.Duration(i)*time.Minute))
+		valid[k.ID] = true
+		rings = append(rings, mustNew(t, time.Time{}, key(t, "shared", 1, t0.Add(-time.Hour)), k))
+	}
+	l := keyring.NewLive(rings[0])
+
+	const stores = 10000
+	var stop atomic.Bool
+	var ops atomic.Int64
+	var wg sync.WaitGroup
+	for g := range 64 {
+		wg.Go(func() {
+			cek := make([]byte, 32)
+			cek[0] = byte(g)
+			wrapped, got, scratch := make([]byte, 40), make([]byte, 32), make([]byte, 16)
+			for !stop.Load() {
+				r := l.Current()
+				p, err := r.Purpose("auth")
+				if err != nil {
+					t.Errorf("Purpose = %v", err)
+					return
+				}
+				k, err := p.Primary(now)
+				if err != nil || !valid[k.ID()] {
+					t.Errorf("Primary = %v, %v", k, err)
+					return
+				}
+				k.Wrap(wrapped, cek, scratch)
+				k.RecordSeal()
+				// Open with whatever ring is current now: the old or a new one.
+				o := l.Current()
+				op, _ := o.Purpose("auth")
+				if d := op.Lookup(k.ID()); d != nil {
+					if !d.Unwrap(got, wrapped, scratch) || !bytes.Equal(got, cek) {
+						t.Errorf("Unwrap under %q failed", k.ID())
+						return
+					}
+					d.RecordOpen()
+				} else {
+					op.RecordReject("unknown key")
+				}
+				// The ring the key came from always opens it.
+				if !p.Lookup(k.ID()).Unwrap(got, wrapped, scratch) {
+					t.Errorf("the sealing ring cannot open its own token")
+					return
+				}
+				ops.Add(1)
+			}
+		})
+	}
+	for i := range stores {
+		l.Store(rings[i%len(rings)])
+		if i%1000 == 0 {
+			_ = l.Stats()
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	s := l.Stats()
+	var sealed, opened uint64
+	for _, k := range s.Keys {
+		sealed += k.Sealed
+		opened += k.Opened
+	}
+	if sealed != uint64(ops.Load()) || opened+s.Rejected["unknown key"] != uint64(ops.Load()) {
+		t.Errorf("Stats: %d sealed, %d opened, %d rejected; want %d operations each", sealed, opened, s.Rejected["unknown key"], ops.Load())
+	}
+}
+
+// watchLog records the callbacks of a Watcher.
+type watchLog struct {
+	mu      sync.Mutex
+	reloads []*keyring.Ring
+	errs    []error
+}
+
+func (w *watchLog) config(interval time.Duration) keyring.WatchConfig {
+	return keyring.WatchConfig{
+		Interval: interval,
+		OnReload: func(r *keyring.Ring) { w.mu.Lock(); w.reloads = append(w.reloads, r); w.mu.Unlock() },
+		OnError:  func(err error) { w.mu.Lock(); w.errs = append(w.errs, err); w.mu.Unlock() },
+	}
+}
+
+func (w *watchLog) counts() (reloads, errs int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.reloads), len(w.errs)
+}
+
+// waitFor polls cond until it holds or 10 s have passed.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestWatchReload is ATTACKS C8, driven by Reload: a bad file is refused,
+// reported once, and the previous ring stays in use.
+func TestWatchReload(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "keyring.json")
+	r1 := timeline(t)
+	if err := keyring.Create(path, r1); err != nil {
+		t.Fatal(err)
+	}
+	var log watchLog
+	w, err := keyring.Watch(t.Context(), path, log.config(time.Hour)) // the test polls itself
+	if err != nil {
+		t.Fatalf("Watch = %v", err)
+	}
+	if diff := ringDiff(r1, w.Current()); diff != "" {
+		t.Fatalf("Watch: Current() (-file +current):\n%s", diff)
+	}
+	if err := w.Reload(); !errors.Is(err, keyring.ErrUnchanged) {
+		t.Errorf("Reload of an unchanged file = %v; want ErrUnchanged", err)
+	}
+
+	// A rotated ring is picked up.
+	good := r1
+	rotate := func() {
+		t.Helper()
+		n, _, err := good.Rotate(t0.Add(10*time.Hour), time.Hour, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := keyring.Save(path, n); err != nil {
+			t.Fatal(err)
+		}
+		reloads, _ := log.counts()
+		if err := w.Reload(); err != nil {
+			t.Fatalf("Reload after Save = %v", err)
+		}
+		if diff := ringDiff(n, w.Current()); diff != "" {
+			t.Fatalf("Current() after Reload (-file +current):\n%s", diff)
+		}
+		if got, _ := log.counts(); got != reloads+1 {
+			t.Errorf("OnReload called %d times; want %d", got, reloads+1)
+		}
+		if log.reloads[len(log.reloads)-1] != w.Current() {
+			t.Errorf("OnReload was not given the current ring")
+		}
+		good = n
+	}
+	rotate()
+
+	doc := string(must(good.Marshal()))
+	bad := []struct {
+		name      string
+		needsUser bool
+		break_    func(t *testing.T)
+		wantErr   error
+	}{
+		{"truncated file", false, func(t *testing.T) { writeFile(t, path, doc[:len(doc)/2]) }, keyring.ErrInvalidRing},
+		{"cut to nothing", false, func(t *testing.T) { writeFile(t, path, "") }, keyring.ErrInvalidRing},
+		{"empty ring", false, func(t *testing.T) { writeFile(t, path, `{"version":1,"keys":[]}`) }, keyring.ErrInvalidRing},
+		{"garbage", false, func(t *testing.T) { writeFile(t, path, "\x00\xffgarbage") }, keyring.ErrInvalidRing},
+		{"secret misplaced", false, func(t *testing.T) { writeFile(t, path, docWithMisplacedSecret) }, keyring.ErrInvalidRing},
+		{"made readable", false, func(t *testing.T) { os.Chmod(path, 0o644) }, keyring.ErrPermissions},
+		{"unreadable", true, func(t *testing.T) { os.Chmod(path, 0) }, fs.ErrPermission},
+		{"removed", false, func(t *testing.T) { os.Remove(path) }, fs.ErrNotExist},
+		{"replaced by a directory", false, func(t *testing.T) { os.Remove(path); os.Mkdir(path, 0o700) }, nil},
+	}
+	for _, tt := range bad {
+		// Not parallel: the steps share the file.
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.needsUser && isRoot() {
+				t.Skip("running as root, which reads a file of mode 0000")
+			}
+			before := w.Current()
+			reloads, errs := log.counts()
+			tt.break_(t)
+			err := w.Reload()
+			if err == nil || (tt.wantErr != nil && !errors.Is(err, tt.wantErr)) {
+				t.Fatalf("Reload of a bad file = %v; want %v", err, tt.wantErr)
+			}
+			checkNoSecret(t, "Reload error", err.Error(), secretBytes(5))
+			// Later polls of the same bad file report nothing new.
+			for range 3 {
+				if err := w.Reload(); err == nil {
+					t.Fatalf("Reload of the same bad file = nil")
+				}
+			}
+			if w.Current() != before {
+				t.Errorf("a bad file replaced the ring")
+			}
+			r, e := log.counts()
+			if r != reloads || e != errs+1 {
+				t.Errorf("after 4 polls of a bad file: %d reloads, %d errors reported; want %d, %d (once per distinct error)", r-reloads, e-errs, 0, 1)
+			}
+			if last := log.errs[len(log.errs)-1]; last.Error() != err.Error() {
+				t.Errorf("OnError got %v; Reload returned %v", last, err)
+			}
+			// Restoring a good file swaps again.
+			os.Remove(path)
+			rotate()
+		})
+	}
+}
+
+// docWithMisplacedSecret has secret 5 where the id belongs.
+var docWithMisplacedSecret = doc(rawKey(q(secretB64(5)), q("k1"), created, activates))
+
+// writeFile replaces the content of path in place, keeping its mode, as an
+// editor or a careless script would.
+// writeFile replaces the file at path atomically (a temporary file renamed
+// over it), so a watcher polling meanwhile sees the old content or the new,
+// never an empty or partial file.
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	tmp := path + ".writing"
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWatchBadStart(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		content string // "" for no file
+		mode    fs.FileMode
+		wantErr error
+	}{
+		{"missing", "", 0, fs.ErrNotExist},
+		{"garbage", "garbage", 0o600, keyring.ErrInvalidRing},
+		{"empty ring", `{"version":1,"keys":[]}`, 0o600, keyring.ErrInvalidRing},
+		{"truncated", validDoc[:100], 0o600, keyring.ErrInvalidRing},
+		{"readable", validDoc, 0o644, keyring.ErrPermissions},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "keyring.json")
+			if tt.content != "" {
+				os.WriteFile(path, []byte(tt.content), 0o600)
+				os.Chmod(path, tt.mode)
+			}
+			var log watchLog
+			w, err := keyring.Watch(t.Context(), path, log.config(time.Millisecond))
+			if w != nil || !errors.Is(err, tt.wantErr) {
+				t.Errorf("Watch(%s) = %v, %v; want nil, %v", tt.name, w, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestWatchPolls checks that the watching goroutine picks up changes by
+// itself, reports a bad file once, and recovers.
+func TestWatchPolls(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "keyring.json")
+	r1 := timeline(t)
+	if err := keyring.Create(path, r1); err != nil {
+		t.Fatal(err)
+	}
+	var log watchLog
+	w, err := keyring.Watch(t.Context(), path, log.config(10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, res, _ := r1.Rotate(t0.Add(10*time.Hour), time.Hour, time.Hour)
+	if err := keyring.Save(path, r2); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the rotated ring", func() bool { _, ok := w.Current().Key(res.Added.ID); return ok })
+	waitFor(t, "OnReload", func() bool { n, _ := log.counts(); return n == 1 })
+
+	before := w.Current()
+	writeFile(t, path, "garbage")
+	waitFor(t, "OnError", func() bool { _, n := log.counts(); return n == 1 })
+	// Let the goroutine poll the bad file a few more times; it must not
+	// report it again. (Only a pause can show that nothing happens.)
+	time.Sleep(50 * time.Millisecond)
+	if _, n := log.counts(); n != 1 {
+		t.Errorf("OnError called %d times for one bad file; want 1", n)
+	}
+	if w.Current() != before {
+		t.Errorf("a bad file replaced the ring")
+	}
+
+	r3, res3, _ := r2.Rotate(t0.Add(20*time.Hour), time.Hour, time.Hour)
+	os.Remove(path)
+	if err := keyring.Save(path, r3); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the ring after the bad file", func() bool { _, ok := w.Current().Key(res3.Added.ID); return ok })
+}
+
+// TestWatchStopsOnCancel checks, in a synctest bubble, that the watching
+// goroutine stops when its context is cancelled: Test would fail if the
+// goroutine outlived the bubble, and the file changed after the cancel is
+// never loaded.
+func TestWatchStopsOnCancel(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "keyring.json")
+	r1 := timeline(t)
+	if err := keyring.Create(path, r1); err != nil {
+		t.Fatal(err)
+	}
+	r2, res2, _ := r1.Rotate(t0.Add(10*time.Hour), time.Hour, time.Hour)
+	r3, res3, _ := r2.Rotate(t0.Add(20*time.Hour), time.Hour, time.Hour)
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		var log watchLog
+		w, err := keyring.Watch(ctx, path, log.config(time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := keyring.Save(path, r2); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1500 * time.Millisecond) // one poll, in the bubble's time
+		synctest.Wait()
+		if _, ok := w.Current().Key(res2.Added.ID); !ok {
+			t.Fatalf("the watcher did not poll within its interval")
+		}
+
+		cancel()
+		synctest.Wait() // the goroutine has returned or is blocked for good
+		if err := keyring.Save(path, r3); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		if _, ok := w.Current().Key(res3.Added.ID); ok {
+			t.Errorf("the watcher polled after its context was cancelled")
+		}
+		// Reload still works by hand.
+		if err := w.Reload(); err != nil {
+			t.Errorf("Reload after cancel = %v", err)
+		}
+		if _, ok := w.Current().Key(res3.Added.ID); !ok {
+			t.Errorf("Reload after cancel did not load the file")
+		}
+	})
+}
+
+// TestWatchDefaultInterval checks that a zero Interval works (it is 2 s).
+func TestWatchDefaultInterval(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "keyring.json")
+	r1 := timeline(t)
+	if err := keyring.Create(path, r1); err != nil {
+		t.Fatal(err)
+	}
+	r2, res2, _ := r1.Rotate(t0.Add(10*time.Hour), time.Hour, time.Hour)
+	synctest.Test(t, func(t *testing.T) {
+		w, err := keyring.Watch(t.Context(), path, keyring.WatchConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := keyring.Save(path, r2); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1900 * time.Millisecond)
+		synctest.Wait()
+		if _, ok := w.Current().Key(res2.Added.ID); ok {
+			t.Errorf("the watcher polled before 2 s")
+		}
+		time.Sleep(200 * time.Millisecond)
+		synctest.Wait()
+		if _, ok := w.Current().Key(res2.Added.ID); !ok {
+			t.Errorf("the watcher did not poll after 2 s")
+		}
+	})
+}

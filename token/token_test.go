@@ -336,7 +336,10 @@ func TestTimeChecks(t *testing.T) {
 			{"at iat", t0, nil},
 			{"before iat", t0.Add(-time.Second), nil},
 		} {
-			r := f.ring.WithRevokeBefore(tt.revoke)
+			r, err := f.ring.WithRevokeBefore(tt.revoke)
+			if err != nil {
+				t.Fatal(err)
+			}
 			c := newCodec[User](t, r, "auth")
 			if _, err := c.Open(tok, t0); !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
 				t.Errorf("%s: Open = %v; want %v", tt.name, err, tt.want)

@@ -38,6 +38,7 @@ type work struct {
 var workPool = sync.Pool{New: func() any {
 	w := &work{}
 	w.enc = json.NewEncoder(&w.pt)
+	w.enc.SetEscapeHTML(false) // the data is sealed, never embedded in HTML: keep it as given
 	return w
 }}
 

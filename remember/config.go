@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/sessionless/sessionless/cookie"
 	"github.com/sessionless/sessionless/token"
 )
 
@@ -145,6 +147,21 @@ func (cfg Config[T]) fill() (Config[T], error) {
 	name(&cfg.FreshCookie, DefaultFreshCookie)
 	if cfg.AuthCookie == cfg.RememberCookie || cfg.AuthCookie == cfg.FreshCookie || cfg.RememberCookie == cfg.FreshCookie {
 		return cfg, fmt.Errorf("%w: the cookie names must differ", ErrConfig)
+	}
+	// The cookie package owns name.1 to name.10 for chunks: a name that
+	// begins with another name and a dot could be taken for its chunk.
+	for _, a := range []string{cfg.AuthCookie, cfg.RememberCookie, cfg.FreshCookie} {
+		for _, b := range []string{cfg.AuthCookie, cfg.RememberCookie, cfg.FreshCookie} {
+			if a != b && strings.HasPrefix(b, a+".") {
+				return cfg, fmt.Errorf("%w: the cookie name %q could be a chunk of %q", ErrConfig, b, a)
+			}
+		}
+	}
+	if cfg.SameSite == 0 || cfg.SameSite == http.SameSiteDefaultMode {
+		cfg.SameSite = http.SameSiteLaxMode
+	}
+	if cfg.MaxChunks == 0 {
+		cfg.MaxChunks = cookie.DefaultMaxChunks
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

@@ -19,8 +19,11 @@
 //
 // # Lifetimes
 //
-// [Manager.Login] writes the auth cookie (no Max-Age: the browser drops it
-// when it closes) whose token expires after [Config.AuthIdle] of inactivity
+// [Manager.Login] writes the auth cookie (no Max-Age: a browser-session
+// cookie, which the browser drops when it closes — unless it restores its
+// session, as Chromium's "continue where you left off" does, so the token's
+// own expiry is what really ends the session) whose token expires after
+// [Config.AuthIdle] of inactivity
 // and is renewed, in the same response, once more than half of that window
 // is used; renewal never goes past auth_time + [Config.AuthLifetime], so
 // a session that stays active still ends (NIST SP 800-63B AAL2). With

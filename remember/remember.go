@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/sessionless/sessionless/cookie"
@@ -100,37 +101,51 @@ func (m *Manager[T]) Config() Config[T] { return m.cfg }
 // Load never fails: whatever the request carries, the worst outcome is an
 // anonymous State.
 func (m *Manager[T]) Load(w http.ResponseWriter, r *http.Request) *State[T] {
-	return m.load(w, r, true)
+	st := new(State[T])
+	m.load(w, r, st, true)
+	return st
+}
+
+// LoadInto is [Manager.Load] that fills *st, for middleware that keeps the
+// State in an allocation of its own (such as a context node).
+func (m *Manager[T]) LoadInto(w http.ResponseWriter, r *http.Request, st *State[T]) {
+	*st = State[T]{}
+	m.load(w, r, st, true)
 }
 
 // Peek is Load without writing anything: no renewal, no clearing of bad
 // cookies, no reports. For code that runs after the header was written.
 func (m *Manager[T]) Peek(r *http.Request) *State[T] {
-	return m.load(nil, r, false)
+	st := new(State[T])
+	m.load(nil, r, st, false)
+	return st
 }
 
-func (m *Manager[T]) load(w http.ResponseWriter, r *http.Request, write bool) *State[T] {
+func (m *Manager[T]) load(w http.ResponseWriter, r *http.Request, st *State[T], write bool) {
 	now := m.now()
-	st := &State[T]{}
 	ctx := r.Context()
 
 	if tok, ok := m.open(ctx, w, r, m.authC, m.auth, PurposeAuth, now, write); ok {
 		st.Level, st.Data, st.Auth = Authenticated, tok.Data, tok.Claims
 	}
-	if tok, ok := m.open(ctx, w, r, m.rememC, m.remember, PurposeRemember, now, write); ok {
-		st.Remember = tok.Claims
-		if st.Level == Anonymous {
-			st.Level, st.Data = Remembered, tok.Data
-		}
-		if write && m.stale(tok.Claims, now) {
-			// Drain old keys: re-seal under the primary, same expiry.
-			m.writeRemember(w, r, tok.Data, now, tok.Expiry)
+	// An authenticated request does not need the remember token: leaving
+	// it unopened keeps a request at one token open. It is read (checked,
+	// re-sealed under a newer key, or cleared) once the visitor is only
+	// remembered again, such as after the browser restarts.
+	if st.Level == Anonymous {
+		if tok, ok := m.open(ctx, w, r, m.rememC, m.remember, PurposeRemember, now, write); ok {
+			st.Level, st.Data, st.Remember = Remembered, tok.Data, tok.Claims
+			if write && m.stale(tok.Claims, now) {
+				// Drain old keys: re-seal under the primary, same expiry.
+				if c, err := m.writeRemember(w, r, tok.Data, now, tok.Expiry); err == nil {
+					st.Remember = c
+				}
+			}
 		}
 	}
 	if write && st.Level == Authenticated {
 		m.renew(w, r, st, now)
 	}
-	return st
 }
 
 // open reads and opens one cookie. A cookie that is present but refused is
@@ -138,6 +153,10 @@ func (m *Manager[T]) load(w http.ResponseWriter, r *http.Request, write bool) *S
 func (m *Manager[T]) open(ctx context.Context, w http.ResponseWriter, r *http.Request, c *cookie.Cookie, codec *token.Codec[T], purpose string, now time.Time, write bool) (*token.Token[T], bool) {
 	raw, err := c.Read(r)
 	if errors.Is(err, cookie.ErrNotFound) {
+		if write && presentEmpty(r, c.Name()) {
+			c.Delete(w, r)
+			m.report(ctx, Rejection{Cookie: c.Name(), Reason: ReasonMalformed, Err: err})
+		}
 		return nil, false
 	}
 	var rej Rejection
@@ -172,6 +191,19 @@ func (m *Manager[T]) open(ctx context.Context, w http.ResponseWriter, r *http.Re
 		m.report(ctx, rej)
 	}
 	return nil, false
+}
+
+// presentEmpty reports whether r carries the cookie name with an empty
+// value, which [cookie.Cookie.Read] reports as not found: present but
+// refused like any other bad value, so it is cleared and reported too. The
+// substring test keeps the common request free of parsing.
+func presentEmpty(r *http.Request, name string) bool {
+	for _, line := range r.Header["Cookie"] {
+		if strings.Contains(line, name) {
+			return len(r.CookiesNamed(name)) > 0
+		}
+	}
+	return false
 }
 
 // otherPurpose reports whether raw, read for purpose, is authentic under
@@ -211,11 +243,19 @@ func (m *Manager[T]) report(ctx context.Context, rej Rejection) {
 		slog.String("cookie", rej.Cookie), slog.String("reason", string(rej.Reason)), slog.String("kid", rej.KeyID))
 }
 
-// stale reports whether a token was sealed under a key other than the
-// primary one at now, so it should be re-sealed.
+// stale reports whether a token was sealed under a key older than the
+// primary one at now, so it should be re-sealed. A key that activates later
+// than the primary (pending here, already primary on a server whose clock
+// or ring is ahead) is not stale: re-sealing under the older key would only
+// make the servers take turns re-sealing each other's tokens.
 func (m *Manager[T]) stale(c token.Claims, now time.Time) bool {
-	p, err := m.keys.Current().Primary(now)
-	return err == nil && p.ID != c.KeyID
+	ring := m.keys.Current()
+	p, err := ring.Primary(now)
+	if err != nil || p.ID == c.KeyID {
+		return false
+	}
+	k, ok := ring.Key(c.KeyID)
+	return ok && k.Activates.Before(p.Activates)
 }
 
 // authExpiry is the expiry of an auth token issued at now for a password
@@ -329,6 +369,10 @@ func (m *Manager[T]) Reauthenticate(w http.ResponseWriter, r *http.Request) (*St
 // Logout deletes every cookie and chunk of the session. Copies of the
 // tokens taken earlier stay valid until they expire, unless
 // [Config.Validate] refuses them (see the package documentation).
+//
+// Serve logout behind http.CrossOriginProtection: SameSite=Lax keeps the
+// cookies off a cross-site POST, but the deletion in the answer still
+// applies, so another site could log the visitor out.
 func (m *Manager[T]) Logout(w http.ResponseWriter, r *http.Request) {
 	m.authC.Delete(w, r)
 	m.rememC.Delete(w, r)
@@ -349,7 +393,10 @@ func (m *Manager[T]) deleteIfPresent(w http.ResponseWriter, r *http.Request, c *
 // cookie (so it must run before the response header is written) whose
 // token holds the auth_time it belongs to and ends with the window; it is
 // re-sealed once more than half of the window is used, a new password entry
-// starts it afresh, and it never outlives the auth token.
+// starts it afresh, and it never outlives the auth token. The cookie is
+// shared by every sliding route: one written for a longer window counts for
+// a shorter one only if it was written within the shorter window. Like every expiry,
+// the end of a window is checked with Config.Leeway.
 func (m *Manager[T]) Fresh(w http.ResponseWriter, r *http.Request, st *State[T], window time.Duration, sliding bool) bool {
 	if !st.Authenticated() {
 		return false
@@ -362,11 +409,15 @@ func (m *Manager[T]) Fresh(w http.ResponseWriter, r *http.Request, st *State[T],
 	if !sliding {
 		return fromPassword
 	}
-	until, ok := m.slidingFresh(w, r, st, now)
+	fc, ok := m.slidingFresh(w, r, st, now)
+	// A fresh token written for a route with a longer window counts only
+	// if this route's window (and the leeway, as for its expiry) has not
+	// passed since it was written.
+	ok = ok && now.Sub(fc.IssuedAt) <= window+max(m.cfg.Leeway, 0)
 	if !ok && !fromPassword {
 		return false
 	}
-	if w != nil && (!ok || until.Sub(now) < window/2) {
+	if w != nil && (!ok || fc.Expiry.Sub(now) < window/2) {
 		exp := now.Add(window)
 		if exp.After(st.Auth.Expiry) {
 			exp = st.Auth.Expiry
@@ -380,20 +431,21 @@ func (m *Manager[T]) Fresh(w http.ResponseWriter, r *http.Request, st *State[T],
 	return true
 }
 
-// slidingFresh returns the end of the window of the request's fresh token,
-// if it carries one of this authentication that has not expired. A fresh
-// cookie that is present but refused is deleted and reported.
-func (m *Manager[T]) slidingFresh(w http.ResponseWriter, r *http.Request, st *State[T], now time.Time) (time.Time, bool) {
+// slidingFresh returns the claims of the request's fresh token (when it was
+// written, when its window ends), if it carries one of this authentication
+// that has not expired. A fresh cookie that is present but refused is
+// deleted and reported.
+func (m *Manager[T]) slidingFresh(w http.ResponseWriter, r *http.Request, st *State[T], now time.Time) (token.Claims, bool) {
 	raw, err := m.freshC.Read(r)
 	if errors.Is(err, cookie.ErrNotFound) {
-		return time.Time{}, false
+		return token.Claims{}, false
 	}
 	rej := Rejection{Cookie: m.freshC.Name(), Reason: ReasonMalformed, Err: err}
 	if err == nil {
 		tok, err := m.fresh.Open(raw, now)
 		switch {
 		case err == nil && tok.Data == st.Auth.AuthTime.Unix():
-			return tok.Expiry, true
+			return tok.Claims, true
 		case err == nil:
 			rej = Rejection{Cookie: m.freshC.Name(), Reason: ReasonMismatch, KeyID: tok.KeyID, Err: errors.New("remember: fresh token of another authentication")}
 		default:
@@ -409,5 +461,5 @@ func (m *Manager[T]) slidingFresh(w http.ResponseWriter, r *http.Request, st *St
 		m.freshC.Delete(w, r)
 		m.report(r.Context(), rej)
 	}
-	return time.Time{}, false
+	return token.Claims{}, false
 }

@@ -42,8 +42,10 @@ type State[T any] struct {
 	// Auth.AuthTime is when the password was entered, Auth.Expiry when the
 	// session ends without activity. Zero otherwise.
 	Auth token.Claims
-	// Remember holds the remember token's claims if the request carried a
-	// valid one (at any level). Zero otherwise.
+	// Remember holds the remember token's claims when the visitor is
+	// Remembered, and after a Login with remember. An authenticated request
+	// does not open its remember token (one token open per request), so it
+	// is zero then.
 	Remember token.Claims
 }
 
@@ -53,8 +55,8 @@ func (s *State[T]) Known() bool { return s != nil && s.Level >= Remembered }
 // Authenticated reports whether the visitor is authenticated.
 func (s *State[T]) Authenticated() bool { return s != nil && s.Level == Authenticated }
 
-// Remembered reports whether the request carried a valid remember token,
-// whatever the level.
+// Remembered reports whether State.Remember holds a remember token's
+// claims: the visitor is Remembered, or has just logged in with remember.
 func (s *State[T]) Remembered() bool { return s != nil && !s.Remember.ID.IsZero() }
 
 // AuthAge returns how long ago the password was entered, or -1 if the

@@ -1,0 +1,134 @@
+package remember_test
+
+import (
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/sessionless/sessionless/keyring"
+	"github.com/sessionless/sessionless/remember"
+)
+
+// A fixed keyring for the examples. A real one comes from a file
+// (keyring.LoadFile, keyring.Watch) or keyring.FromEnv; never commit keys.
+const exampleKeyring = `{
+  "version": 1,
+  "keys": [
+    {"id": "k2026a", "secret": "3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE", "created": "2026-01-01T00:00:00Z", "activates": "2026-01-01T01:00:00Z"}
+  ]
+}`
+
+// Session is what an application keeps in its tokens: a user id and what
+// it shows on every page.
+type Session struct {
+	UserID int64  `json:"uid"`
+	Name   string `json:"name"`
+}
+
+func exampleManager() *remember.Manager[Session] {
+	ring, err := keyring.Parse([]byte(exampleKeyring))
+	if err != nil {
+		log.Fatal(err)
+	}
+	m, err := remember.New(ring, remember.Config[Session]{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The examples run at a fixed time; SetNow is a test hook, not API.
+	remember.SetNow(m, func() time.Time { return time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC) })
+	return m
+}
+
+// withCookies returns a request carrying the cookies a response set,
+// persistent ones only if sessionToo is false: what a browser sends back
+// (after a restart, without its browser-session cookies).
+func withCookies(w *httptest.ResponseRecorder, sessionToo bool) *http.Request {
+	r := httptest.NewRequest(http.MethodGet, "https://example.com/", nil)
+	for _, c := range w.Result().Cookies() {
+		if c.MaxAge > 0 || sessionToo {
+			r.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+		}
+	}
+	return r
+}
+
+// Login after the password was checked, with "remember me" ticked.
+func ExampleManager_Login() {
+	m := exampleManager()
+
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodPost, "https://example.com/login", nil)
+	st, err := m.Login(w, r, Session{UserID: 42, Name: "Alice"}, true)
+	if err != nil {
+		log.Fatal(err) // the payload is too large for the cookies, or no key is active
+	}
+	fmt.Println(st.Level, st.Data.Name, "idle timeout", st.Auth.Expiry.Sub(st.Auth.AuthTime))
+	for _, c := range w.Result().Cookies() {
+		fmt.Printf("%s Max-Age=%d Secure=%v HttpOnly=%v SameSite=%v\n", c.Name, c.MaxAge, c.Secure, c.HttpOnly, c.SameSite == http.SameSiteLaxMode)
+	}
+	fmt.Println("Cache-Control:", w.Header().Get("Cache-Control"))
+	// Output:
+	// authenticated Alice idle timeout 30m0s
+	// __Host-auth Max-Age=0 Secure=true HttpOnly=true SameSite=true
+	// __Host-remember Max-Age=2592000 Secure=true HttpOnly=true SameSite=true
+	// Cache-Control: no-store
+}
+
+// Load tells an authenticated visitor from one the remember token only
+// recognises, such as the same visitor after closing the browser.
+func ExampleManager_Load() {
+	m := exampleManager()
+	login := httptest.NewRecorder()
+	if _, err := m.Login(login, httptest.NewRequest(http.MethodPost, "https://example.com/login", nil), Session{UserID: 42, Name: "Alice"}, true); err != nil {
+		log.Fatal(err)
+	}
+
+	st := m.Load(httptest.NewRecorder(), withCookies(login, true))
+	fmt.Println("same browser:", st.Level, st.Data.Name)
+
+	// The browser restarts: the auth cookie (a browser-session cookie) is
+	// gone, the remember cookie stays.
+	st = m.Load(httptest.NewRecorder(), withCookies(login, false))
+	fmt.Println("after a restart:", st.Level, st.Data.Name, "authenticated:", st.Authenticated())
+
+	st = m.Load(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "https://example.com/", nil))
+	fmt.Println("another browser:", st.Level)
+	// Output:
+	// same browser: authenticated Alice
+	// after a restart: remembered Alice authenticated: false
+	// another browser: anonymous
+}
+
+// Fresh guards the most sensitive routes: a fixed window from the password
+// entry, or a sliding one that each sensitive request extends.
+func ExampleManager_Fresh() {
+	m := exampleManager()
+	login := httptest.NewRecorder()
+	if _, err := m.Login(login, httptest.NewRequest(http.MethodPost, "https://example.com/login", nil), Session{UserID: 42, Name: "Alice"}, false); err != nil {
+		log.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) (*httptest.ResponseRecorder, *http.Request, *remember.State[Session]) {
+		remember.SetNow(m, func() time.Time { return now.Add(d) })
+		w, r := httptest.NewRecorder(), withCookies(login, true)
+		return w, r, m.Load(w, r)
+	}
+
+	w, r, st := at(5 * time.Minute)
+	fmt.Println("5 min after the password, fixed 15 min:", m.Fresh(w, r, st, 15*time.Minute, false))
+	w, r, st = at(20 * time.Minute)
+	fmt.Println("20 min after the password, fixed 15 min:", m.Fresh(w, r, st, 15*time.Minute, false))
+
+	// Sliding: within the window of the password, Fresh is true and starts
+	// a window of its own in the fresh cookie.
+	w, r, st = at(10 * time.Minute)
+	fmt.Println("10 min, sliding 15 min:", m.Fresh(w, r, st, 15*time.Minute, true))
+	fmt.Println("writes", w.Result().Cookies()[0].Name)
+	// Output:
+	// 5 min after the password, fixed 15 min: true
+	// 20 min after the password, fixed 15 min: false
+	// 10 min, sliding 15 min: true
+	// writes __Host-fresh
+}

@@ -1,0 +1,11 @@
+module github.com/sessionless/sessionless/bench
+
+go 1.26.0
+
+require (
+	github.com/go-jose/go-jose/v4 v4.1.8
+	github.com/gorilla/securecookie v1.1.2
+	github.com/sessionless/sessionless v0.0.0-00010101000000-000000000000
+)
+
+replace github.com/sessionless/sessionless => ../

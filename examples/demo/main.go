@@ -1,0 +1,285 @@
+// Command demo is a small site that shows sessionless at work: "remember
+// me", a page that needs the password, a page that needs it entered
+// recently (sudo mode), logout, and a status line on every page that says
+// which tokens the browser holds. From a clone of the repository:
+//
+//	go run ./examples/demo
+//
+// then open http://127.0.0.1:8080/ and log in as alice / wonderland.
+//
+// Without -keyring the keys live in memory (one key, active at once) and
+// every restart logs everybody out. With -keyring FILE the demo loads that
+// keyring file and watches it, so a rotation takes effect without a restart:
+//
+//	go run ./cmd/tokengen init -keyring keys.json
+//	go run ./examples/demo -keyring keys.json
+//	go run ./cmd/tokengen rotate -keyring keys.json
+//
+// The demo speaks plain HTTP. On loopback (127.0.0.1, ::1, localhost) that
+// needs no development setting: browsers treat those origins as secure
+// contexts and keep the Secure, __Host- cookies. On any other address the
+// demo refuses to start unless -insecure-http is given, which drops Secure
+// and the __Host- prefix (remember.Config.InsecureHTTP) so the cookies can
+// travel over plain HTTP, readable by anyone on the network.
+//
+// The key-usage figures (tokens sealed, opened and refused per key) are
+// published with expvar as "sessionless_keys" and served at /debug/vars,
+// only when the demo listens on loopback and only to loopback clients.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/sessionless/sessionless/examples/demo/site"
+	"github.com/sessionless/sessionless/keyring"
+)
+
+const usage = `Usage:
+    demo [-addr HOST:PORT] [-keyring FILE] [-insecure-http]
+
+Options:
+    -addr HOST:PORT   Listen there (default 127.0.0.1:8080). A host other
+                      than loopback needs -insecure-http.
+    -keyring FILE     Use the keyring file FILE and reload it when it
+                      changes (made by "tokengen init"). Without it, the
+                      keys live in memory and a restart logs everybody out.
+    -insecure-http    Allow plain HTTP on a non-loopback address: the
+                      cookies lose Secure and the __Host- prefix. For
+                      development only; loopback never needs it.
+
+Examples:
+    $ go run ./examples/demo
+    $ go run ./cmd/tokengen init -keyring keys.json
+    $ go run ./examples/demo -keyring keys.json -addr 127.0.0.1:9000
+`
+
+// Server timeouts: a slow client cannot hold a connection open for ever.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10 // the cookies, chunked, fit with room to spare
+	shutdownTimeout   = 10 * time.Second
+	expvarName        = "sessionless_keys"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// options are the command line.
+type options struct {
+	addr         string
+	keyringFile  string
+	insecureHTTP bool
+	passwordHash []byte // nil: the demo's own; tests set a cheap one
+}
+
+// usageError is a bad command line: run exits with 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
+	fs.StringVar(&o.keyringFile, "keyring", "", "use and watch the keyring `FILE`")
+	fs.BoolVar(&o.insecureHTTP, "insecure-http", false, "allow plain HTTP on a non-loopback address")
+	if err := fs.Parse(args); err != nil {
+		return o, err // flag.ErrHelp, or a bad flag already reported
+	}
+	if fs.NArg() > 0 {
+		return o, &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if _, _, err := net.SplitHostPort(o.addr); err != nil {
+		return o, &usageError{fmt.Sprintf("-addr %q: %v", o.addr, err)}
+	}
+	return o, nil
+}
+
+// run is the demo: it serves until ctx is done and returns the exit code:
+// 0, 1 for an error, 2 for a usage error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	var ue *usageError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "demo: error: %v\n", ue)
+		fmt.Fprintln(stderr, `demo: run "demo -h" for help`)
+		return 2
+	case err != nil:
+		return 2 // the flag package has said what is wrong
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	// Refuse before binding when the address is an IP that is not loopback
+	// (or empty: every interface); a host name is checked once it is bound.
+	host, _, _ := net.SplitHostPort(o.addr)
+	if !o.insecureHTTP && !mayBeLoopback(host) {
+		refuse(stderr, o.addr)
+		return 2
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo: error: %v\n", err)
+		return 1
+	}
+	defer ln.Close()
+	loopback := isLoopback(ln.Addr())
+	if !loopback && !o.insecureHTTP {
+		refuse(stderr, o.addr)
+		return 2
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the keyring watcher
+	keys, err := openKeys(ctx, o.keyringFile, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo: error: %v\n", err)
+		return 1
+	}
+	if err := keys.Publish(expvarName); err != nil {
+		// Only if the process serves a second demo (the tests do).
+		log.Warn("key-usage figures not published", "err", err)
+	}
+
+	switch {
+	case loopback && o.insecureHTTP:
+		log.Warn("-insecure-http is set on loopback, where it is not needed: the cookies lose Secure and the __Host- prefix")
+	case loopback:
+		log.Info("plain HTTP on loopback needs no development setting: browsers treat http://127.0.0.1 and http://localhost as secure contexts, so the Secure __Host- cookies work (InsecureHTTP is off)")
+	default:
+		log.Warn("-insecure-http: plain HTTP on a non-loopback address; the cookies lose Secure and the __Host- prefix, and anyone on the network can read and replay them. Development only")
+	}
+
+	h, err := newServer(o, keys, loopback, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo: error: %v\n", err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(stdout, "sessionless demo: %s\n", url)
+	fmt.Fprintf(stdout, "log in as %s, password %s\n", site.Username, site.Password)
+	if loopback {
+		fmt.Fprintf(stdout, "key-usage figures: %sdebug/vars\n", url)
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "demo: error: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, scancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		fmt.Fprintf(stderr, "demo: error: shutdown: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// newServer returns the demo's handler over keys. debugVars serves
+// /debug/vars (to loopback clients): set it only when listening on loopback.
+func newServer(o options, keys keyring.Source, debugVars bool, log *slog.Logger) (http.Handler, error) {
+	return site.New(site.Config{
+		Keys:         keys,
+		InsecureHTTP: o.insecureHTTP,
+		DebugVars:    debugVars,
+		PasswordHash: o.passwordHash,
+		Logger:       log,
+	})
+}
+
+// openKeys returns the keyring: the file, watched, or one key in memory.
+func openKeys(ctx context.Context, file string, log *slog.Logger) (*keyring.Live, error) {
+	if file == "" {
+		now := time.Now()
+		k := keyring.GenerateKey(now, now)
+		ring, err := keyring.New([]keyring.Key{k}, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		log.Info("keyring in memory: one new key, active now; a restart logs everybody out (use -keyring FILE to keep the keys)", "kid", k.ID)
+		return keyring.NewLive(ring), nil
+	}
+	w, err := keyring.Watch(ctx, file, keyring.WatchConfig{
+		OnReload: func(r *keyring.Ring) {
+			log.Info("keyring reloaded", "file", file, "keys", r.Len(), "primary", primaryID(r))
+		},
+		OnError: func(err error) {
+			log.Error("keyring reload failed; keeping the previous keys", "file", file, "err", err)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := w.Current()
+	log.Info("keyring loaded; watching it for changes", "file", file, "keys", r.Len(), "primary", primaryID(r))
+	return w.Live, nil
+}
+
+// primaryID is the id of r's primary key now, or "none".
+func primaryID(r *keyring.Ring) string {
+	k, err := r.Primary(time.Now())
+	if err != nil {
+		return "none"
+	}
+	return k.ID
+}
+
+// mayBeLoopback reports whether host could be a loopback address: a
+// loopback IP, or a name (resolved when bound). Empty (every interface)
+// and other IPs are not.
+func mayBeLoopback(host string) bool {
+	if host == "" {
+		return false
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback()
+	}
+	return true
+}
+
+// isLoopback reports whether a is a loopback TCP address.
+func isLoopback(a net.Addr) bool {
+	t, ok := a.(*net.TCPAddr)
+	return ok && t.IP.IsLoopback()
+}
+
+func refuse(stderr io.Writer, addr string) {
+	fmt.Fprintf(stderr, "demo: error: %s is not a loopback address: browsers send Secure cookies over plain HTTP only to loopback; pass -insecure-http to serve there anyway (development only)\n", addr)
+}

@@ -1,0 +1,16 @@
+module github.com/sessionless/sessionless/browsertest
+
+go 1.26.0
+
+replace github.com/sessionless/sessionless => ../
+
+require (
+	github.com/chromedp/cdproto v0.159.0
+	github.com/chromedp/chromedp v0.23.0
+	github.com/sessionless/sessionless v0.0.0-00010101000000-000000000000
+)
+
+require (
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+)

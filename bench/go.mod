@@ -8,4 +8,6 @@ require (
 	github.com/sessionless/sessionless v0.0.0-00010101000000-000000000000
 )
 
+require github.com/go-json-experiment/json v1.27.2 // indirect
+
 replace github.com/sessionless/sessionless => ../

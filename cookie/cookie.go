@@ -626,7 +626,8 @@ var cookieOctet = func() (t [256]bool) {
 }()
 
 // invalidByte returns the index of the first byte of v that is not a
-// cookie-octet, or -1.
+// cookie-octet, or -1. (An eight-bytes-at-a-time version measured slower
+// than this table lookup on amd64.)
 func invalidByte(v string) int {
 	for i := 0; i < len(v); i++ {
 		if !cookieOctet[v[i]] {

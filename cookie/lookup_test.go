@@ -79,3 +79,28 @@ func FuzzLookup(f *testing.F) {
 		checkLookup(t, lines, name)
 	})
 }
+
+// TestInvalidByte checks the eight-bytes-at-a-time scan against the table,
+// for every byte value at every position of words and tails.
+func TestInvalidByte(t *testing.T) {
+	t.Parallel()
+	base := strings.Repeat("abcdefgh-_.", 3)
+	for n := 0; n <= len(base); n++ {
+		for pos := 0; pos < n; pos++ {
+			for b := 0; b < 256; b++ {
+				v := []byte(base[:n])
+				v[pos] = byte(b)
+				want := -1
+				for i := range v {
+					if !cookieOctet[v[i]] {
+						want = i
+						break
+					}
+				}
+				if got := invalidByte(string(v)); got != want {
+					t.Fatalf("invalidByte(%q) = %d; want %d", v, got, want)
+				}
+			}
+		}
+	}
+}

@@ -3,7 +3,6 @@ package token
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -47,21 +46,11 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 	w := getWork()
 	defer putWork(w)
 
-	// The payload first: it is the only step that can fail on the input.
-	if err := w.enc.Encode(data); err != nil {
-		return "", Claims{}, fmt.Errorf("token: encoding the data: %w", err)
-	}
-	payload := w.pt.Bytes()
-	payload = payload[:len(payload)-1] // Encode ends with a newline
-
-	rand.Read(w.rnd[:]) // never fails (Go 1.24+)
+	w.random(w.rnd[:])
 	cek, iv, jti := w.rnd[:32], w.rnd[32:44], w.rnd[44:60]
 
-	// Plaintext: the claims, then the data, in the buffer that GCM then
-	// encrypts in place (with room for the tag).
-	if need := maxClaimsLen + len(payload) + 16; cap(w.buf) < need {
-		w.buf = make([]byte, 0, need+need/4)
-	}
+	// Plaintext: the claims, then the data, written in place in the buffer
+	// that GCM then encrypts (with room for the tag).
 	pt := w.buf[:0]
 	pt = append(pt, `{"jti":"`...)
 	pt = b64.AppendEncode(pt, jti)
@@ -74,20 +63,40 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 		pt = strconv.AppendInt(pt, auth, 10)
 	}
 	pt = append(pt, `,"data":`...)
-	pt = append(pt, payload...)
-	pt = append(pt, '}')
+	// The data is encoded through a pooled *T, since passing data itself
+	// as an interface would copy it to the heap on every call.
+	v := c.vals.Get().(*T)
+	*v = data
+	w.app = pt
+	err = w.enc.Encode(v)
+	pt = w.app
+	w.app = nil
+	var zero T
+	*v = zero
+	c.vals.Put(v)
+	if err != nil {
+		w.buf = pt
+		return "", Claims{}, fmt.Errorf("token: encoding the data: %w", err)
+	}
+	pt = append(pt[:len(pt)-1], '}') // Encode ends with a newline
+	if cap(pt) < len(pt)+16 {
+		pt = append(make([]byte, 0, len(pt)+16+len(pt)/4), pt...)
+	}
+	w.buf = pt
 
 	// The protected header, encoded: the GCM additional data and the first
-	// part of the token.
+	// part of the token. It depends only on the key, so it is kept for
+	// the primary key.
 	id := k.ID()
-	hdrLen := len(headerPrefix) + len(id) + len(headerSuffix)
-	h := w.hdr[:0]
-	h = append(h, headerPrefix...)
-	h = append(h, id...)
-	h = append(h, headerSuffix...)
-	w.aad = b64.AppendEncode(w.aad[:0], h[:hdrLen])
+	hc := c.hdr.Load()
+	if hc == nil || hc.kid != id {
+		h := headerPrefix + id + headerSuffix
+		hc = &encodedHeader{kid: id, b64: b64.AppendEncode(nil, []byte(h))}
+		c.hdr.Store(hc)
+	}
+	aad := hc.b64
 
-	n := len(w.aad) + 1 + encKeyLen + 1 + ivLen + 1 + b64.EncodedLen(len(pt)) + 1 + tagLen
+	n := len(aad) + 1 + encKeyLen + 1 + ivLen + 1 + b64.EncodedLen(len(pt)) + 1 + tagLen
 	if n > c.maxLen {
 		return "", Claims{}, fmt.Errorf("token: the token would be %d bytes, more than the maximum of %d", n, c.maxLen)
 	}
@@ -101,13 +110,13 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 	if err != nil {
 		return "", Claims{}, err
 	}
-	ct := gcm.Seal(pt[:0], iv, pt, w.aad)
+	ct := gcm.Seal(pt[:0], iv, pt, aad)
 	body, tag := ct[:len(ct)-16], ct[len(ct)-16:]
 
 	if cap(w.out) < n {
 		w.out = make([]byte, 0, n)
 	}
-	out := append(w.out[:0], w.aad...)
+	out := append(w.out[:0], aad...)
 	out = append(out, '.')
 	out = b64.AppendEncode(out, w.ek[:])
 	out = append(out, '.')
@@ -146,4 +155,10 @@ func (p Params) unix() (iat, exp, auth int64, err error) {
 		return 0, 0, 0, fmt.Errorf("%w: AuthTime must not be after IssuedAt", errParams)
 	}
 	return iat, exp, auth, nil
+}
+
+// encodedHeader is the encoded protected header for one key id.
+type encodedHeader struct {
+	kid string
+	b64 []byte // read-only once stored
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -175,6 +176,8 @@ type Codec[T any] struct {
 	maxLen  int
 	leeway  time.Duration
 	cache   atomic.Pointer[keyring.Purpose]
+	hdr     atomic.Pointer[encodedHeader] // of the last key that sealed
+	vals    sync.Pool                     // of *T, to encode data without copying it to the heap
 }
 
 // New returns a Codec for cfg.Purpose under the keys of src.
@@ -186,6 +189,7 @@ func New[T any](src keyring.Source, cfg Config) (*Codec[T], error) {
 		return nil, fmt.Errorf("token: invalid purpose %q: want [A-Za-z0-9._-]{1,64}", cfg.Purpose)
 	}
 	c := &Codec[T]{src: src, purpose: cfg.Purpose, maxLen: cfg.MaxLength, leeway: cfg.Leeway}
+	c.vals.New = func() any { return new(T) }
 	switch {
 	case c.maxLen == 0:
 		c.maxLen = DefaultMaxLength

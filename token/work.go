@@ -1,7 +1,7 @@
 package token
 
 import (
-	"bytes"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"sync"
@@ -20,7 +20,13 @@ const (
 // work holds the buffers of one Seal or Open, reused through a pool so the
 // hot paths allocate only what they must (the GCM cipher and the result).
 type work struct {
-	rnd     [32 + 12 + 16]byte // CEK | IV | jti, one read from crypto/rand
+	rnd [32 + 12 + 16]byte // CEK | IV | jti
+
+	// rbuf holds bytes read ahead from crypto/rand, so that one read (a
+	// system call) serves 17 tokens; each byte is handed out once and
+	// wiped when taken.
+	rbuf    [17 * 60]byte
+	roff    int
 	cek     [keywrap.KeySize]byte
 	ek      [keywrap.WrappedSize]byte
 	iv      [12]byte
@@ -28,21 +34,32 @@ type work struct {
 	hdr     [maxHeaderJSON]byte
 
 	in  []byte        // the token being opened
-	aad []byte        // the encoded header, as GCM's additional data
 	buf []byte        // plaintext, then ciphertext and tag
 	out []byte        // the token being written
-	pt  bytes.Buffer  // the payload's JSON, written by enc
-	enc *json.Encoder // writes into pt
+	app appender      // where enc writes: the plaintext being built
+	enc *json.Encoder // writes into app
 }
 
 var workPool = sync.Pool{New: func() any {
 	w := &work{}
-	w.enc = json.NewEncoder(&w.pt)
+	w.enc = json.NewEncoder(&w.app)
 	w.enc.SetEscapeHTML(false) // the data is sealed, never embedded in HTML: keep it as given
 	return w
 }}
 
 func getWork() *work { return workPool.Get().(*work) }
+
+// random fills p (at most len(w.rbuf) bytes) with bytes from crypto/rand.
+func (w *work) random(p []byte) {
+	if w.roff == 0 || w.roff+len(p) > len(w.rbuf) {
+		rand.Read(w.rbuf[:]) // never fails (Go 1.24+)
+		w.roff = 0
+	}
+	r := w.rbuf[w.roff : w.roff+len(p)]
+	copy(p, r)
+	clear(r)
+	w.roff += len(p)
+}
 
 // putWork wipes key material and plaintext, and returns w to the pool
 // unless its buffers grew unusually large.
@@ -50,10 +67,18 @@ func putWork(w *work) {
 	clear(w.rnd[:])
 	clear(w.cek[:])
 	clear(w.buf)
-	w.pt.Reset()
-	if cap(w.buf) > 2*DefaultMaxLength || cap(w.in) > 2*DefaultMaxLength || w.pt.Cap() > 2*DefaultMaxLength {
+	if cap(w.buf) > 2*DefaultMaxLength || cap(w.in) > 2*DefaultMaxLength {
 		return
 	}
-	w.in, w.aad, w.buf, w.out = w.in[:0], w.aad[:0], w.buf[:0], w.out[:0]
+	w.in, w.buf, w.out = w.in[:0], w.buf[:0], w.out[:0]
 	workPool.Put(w)
+}
+
+// appender is an io.Writer that appends to a byte slice, so that the
+// encoder writes the data straight into the plaintext.
+type appender []byte
+
+func (a *appender) Write(p []byte) (int, error) {
+	*a = append(*a, p...)
+	return len(p), nil
 }

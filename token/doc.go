@@ -49,7 +49,12 @@
 // # Speed
 //
 // Sealing and opening write and parse the fixed header themselves, derive
-// nothing and build no cipher but the per-token GCM, and reuse their
-// buffers: see BENCHMARKS.md. go-jose is the reference implementation in
-// the tests, which check that each opens what the other seals.
+// nothing and build no cipher but the per-token GCM, reuse their buffers
+// and read crypto/rand ahead in blocks. The data is encoded with
+// encoding/json and decoded with github.com/go-json-experiment/json (the
+// prototype of encoding/json/v2), which decodes in a third of the time with
+// a quarter of the allocations; field names therefore match exactly
+// (case-sensitively). See BENCHMARKS.md. go-jose is the reference
+// implementation in the tests, which check that each opens what the other
+// seals.
 package token

@@ -104,6 +104,11 @@ type Config[T any] struct {
 	// Expired tokens, the everyday case, are logged at Debug level; other
 	// refusals at Info.
 	Logger *slog.Logger
+	// Clock returns the time at which tokens are stamped (iat, exp,
+	// auth_time) and checked. If nil, time.Now. Set it in tests and
+	// simulations; in production the servers' clocks differ by at most
+	// Leeway, which the tokens absorb.
+	Clock func() time.Time
 }
 
 // fill returns cfg with its defaults filled in, or an error.

@@ -100,6 +100,7 @@ func TestConfigInsecureHTTP(t *testing.T) {
 	cfg := remember.Config[User]{
 		InsecureHTTP: true,
 		Logger:       slog.New(slog.NewJSONHandler(&logs, nil)),
+		Clock:        func() time.Time { return t0 },
 	}
 	m, err := remember.New(newRing(t), cfg)
 	if err != nil {
@@ -113,7 +114,6 @@ func TestConfigInsecureHTTP(t *testing.T) {
 		t.Errorf("log = %q; want a warning about InsecureHTTP", logs.String())
 	}
 
-	remember.SetNow(m, func() time.Time { return t0 })
 	rec := httptest.NewRecorder()
 	if _, err := m.Login(rec, httptest.NewRequest(http.MethodPost, "http://dev.local/login", nil), alice, true); err != nil {
 		t.Fatalf("Login: %v", err)

@@ -28,16 +28,21 @@ type Session struct {
 }
 
 func exampleManager() *remember.Manager[Session] {
+	return exampleManagerAt(func() time.Time { return time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC) })
+}
+
+// exampleManagerAt returns a manager on the clock now: the examples run at
+// a fixed time, so that their output does not change. Real code leaves
+// Config.Clock nil (time.Now).
+func exampleManagerAt(now func() time.Time) *remember.Manager[Session] {
 	ring, err := keyring.Parse([]byte(exampleKeyring))
 	if err != nil {
 		log.Fatal(err)
 	}
-	m, err := remember.New(ring, remember.Config[Session]{})
+	m, err := remember.New(ring, remember.Config[Session]{Clock: now})
 	if err != nil {
 		log.Fatal(err)
 	}
-	// The examples run at a fixed time; SetNow is a test hook, not API.
-	remember.SetNow(m, func() time.Time { return time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC) })
 	return m
 }
 
@@ -104,14 +109,15 @@ func ExampleManager_Load() {
 // Fresh guards the most sensitive routes: a fixed window from the password
 // entry, or a sliding one that each sensitive request extends.
 func ExampleManager_Fresh() {
-	m := exampleManager()
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	var elapsed time.Duration
+	m := exampleManagerAt(func() time.Time { return now.Add(elapsed) })
 	login := httptest.NewRecorder()
 	if _, err := m.Login(login, httptest.NewRequest(http.MethodPost, "https://example.com/login", nil), Session{UserID: 42, Name: "Alice"}, false); err != nil {
 		log.Fatal(err)
 	}
-	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	at := func(d time.Duration) (*httptest.ResponseRecorder, *http.Request, *remember.State[Session]) {
-		remember.SetNow(m, func() time.Time { return now.Add(d) })
+		elapsed = d
 		w, r := httptest.NewRecorder(), withCookies(login, true)
 		return w, r, m.Load(w, r)
 	}

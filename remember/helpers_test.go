@@ -53,7 +53,7 @@ var cmpTime = cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
 // ignoreIDs ignores the random token ids, which the tests check apart.
 var ignoreIDs = cmpopts.IgnoreFields(token.Claims{}, "ID")
 
-// clock is the injected clock of a Manager (remember.SetNow).
+// clock is the injected clock of a Manager (Config.Clock).
 type clock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -175,11 +175,12 @@ func newEnv(t testing.TB, cfg remember.Config[User]) *env {
 // its own clock: a second server.
 func (e *env) manager(now func() time.Time) *remember.Manager[User] {
 	e.t.Helper()
-	m, err := remember.New(e.live, e.cfg)
+	cfg := e.cfg
+	cfg.Clock = now
+	m, err := remember.New(e.live, cfg)
 	if err != nil {
 		e.t.Fatalf("New: %v", err)
 	}
-	remember.SetNow(m, now)
 	return m
 }
 

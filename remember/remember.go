@@ -42,7 +42,10 @@ func New[T any](src keyring.Source, cfg Config[T]) (*Manager[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Manager[T]{cfg: cfg, keys: src, now: time.Now}
+	m := &Manager[T]{cfg: cfg, keys: src, now: cfg.Clock}
+	if m.now == nil {
+		m.now = time.Now
+	}
 	mk := func(name string) (*cookie.Cookie, error) {
 		c, err := cookie.New(cookie.Config{Name: name, SameSite: cfg.SameSite, MaxChunks: cfg.MaxChunks, InsecureHTTP: cfg.InsecureHTTP, Logger: cfg.Logger})
 		if err != nil {

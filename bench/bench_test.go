@@ -21,26 +21,15 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/gorilla/securecookie"
 
+	"github.com/sessionless/sessionless/internal/benchdata"
 	"github.com/sessionless/sessionless/keyring"
 	"github.com/sessionless/sessionless/token"
 )
 
-// User is the payload of every implementation: 199 bytes of JSON.
-type User struct {
-	ID    int64    `json:"id"`
-	Name  string   `json:"name"`
-	Email string   `json:"email"`
-	Phone string   `json:"phone"`
-	Roles []string `json:"roles"`
-}
+// User is the payload of every benchmark and load test: 198 bytes of JSON.
+type User = benchdata.User
 
-var alice = User{
-	ID:    4815162342,
-	Name:  "Alice Pleasance Liddell-Hargreaves",
-	Email: "alice.liddell-hargreaves@mail.wonderland.example.org",
-	Phone: "+44 (0)20 7946 0958",
-	Roles: []string{"account-member", "content-editor"},
-}
+var alice = benchdata.Alice()
 
 // claims is the plaintext of a token v1 (DESIGN.md), as go-jose and the
 // primitives write and read it: the same members in the same order as

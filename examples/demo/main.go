@@ -75,6 +75,17 @@ const (
 	expvarName        = "sessionless_keys"
 )
 
+// envClockSkew is a hidden, test-only setting (not in the usage): a Go
+// duration by which this server's clock runs ahead of the system's (behind
+// if negative), at most maxClockSkew either way. The fleet test (fleet/)
+// starts one server of three with SESSIONLESS_DEMO_CLOCK_SKEW=30s to show
+// that the tokens' 60 s clock leeway absorbs a skewed server. See
+// site.Config.ClockSkew.
+const (
+	envClockSkew = "SESSIONLESS_DEMO_CLOCK_SKEW"
+	maxClockSkew = time.Hour
+)
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -88,6 +99,7 @@ type options struct {
 	keyringFile  string
 	insecureHTTP bool
 	passwordHash []byte // nil: the demo's own; tests set a cheap one
+	clockSkew    time.Duration
 }
 
 // usageError is a bad command line: run exits with 2.
@@ -112,7 +124,27 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if _, _, err := net.SplitHostPort(o.addr); err != nil {
 		return o, &usageError{fmt.Sprintf("-addr %q: %v", o.addr, err)}
 	}
+	skew, err := parseClockSkew(os.Getenv(envClockSkew))
+	if err != nil {
+		return o, &usageError{fmt.Sprintf("%s: %v", envClockSkew, err)}
+	}
+	o.clockSkew = skew
 	return o, nil
+}
+
+// parseClockSkew parses the value of envClockSkew: empty is no skew.
+func parseClockSkew(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as 30s or -2m", s)
+	}
+	if d > maxClockSkew || d < -maxClockSkew {
+		return 0, fmt.Errorf("%v is more than %v either way", d, maxClockSkew)
+	}
+	return d, nil
 }
 
 // run is the demo: it serves until ctx is done and returns the exit code:
@@ -172,6 +204,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		log.Warn("-insecure-http: plain HTTP on a non-loopback address; the cookies lose Secure and the __Host- prefix, and anyone on the network can read and replay them. Development only")
 	}
 
+	if o.clockSkew != 0 {
+		log.Warn("test-only clock skew: this server stamps and checks tokens with a clock shifted from the system's", "env", envClockSkew, "skew", o.clockSkew)
+	}
 	h, err := newServer(o, keys, loopback, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "demo: error: %v\n", err)
@@ -221,6 +256,7 @@ func newServer(o options, keys keyring.Source, debugVars bool, log *slog.Logger)
 		DebugVars:    debugVars,
 		PasswordHash: o.passwordHash,
 		Logger:       log,
+		ClockSkew:    o.clockSkew,
 	})
 }
 

@@ -155,7 +155,7 @@ func (f *fleet) start(s *server, pickPort bool) error {
 		f.procs.add(p)
 		err = p.waitOutput("sessionless demo: http://"+addr+"/", time.Minute)
 		if err == nil {
-			s.be.addr = addr
+			s.be.setAddr(addr)
 			s.mu.Lock()
 			s.incs = append(s.incs, p)
 			s.skews = append(s.skews, strings.Join(env, " "))
@@ -370,12 +370,12 @@ func (f *fleet) faultSkew(t0 time.Time, r *faultReport) error {
 	// one, so that tokens sealed on the skewed clock and opened on it are
 	// both checked on every run.
 	for _, from := range f.servers {
-		c, err := loginAt(from.be.addr)
+		c, err := loginAt(from.be.addr())
 		if err != nil {
 			return fmt.Errorf("logging in at %s: %v", from.name, err)
 		}
 		for _, to := range f.servers {
-			if level, err := levelAt(to.be.addr, c); err != nil || level != authenticated {
+			if level, err := levelAt(to.be.addr(), c); err != nil || level != authenticated {
 				return fmt.Errorf("a login at %s is %q at %s (%v); want %s", from.name, level, to.name, err, authenticated)
 			}
 		}
@@ -609,7 +609,7 @@ func TestFleet(t *testing.T) {
 	var openedNew []uint64
 	var sealedNew uint64
 	for i, s := range f.servers {
-		ks, err := keyUsage(s.be.addr)
+		ks, err := keyUsage(s.be.addr())
 		if err != nil {
 			t.Errorf("%s: %v", s.name, err)
 			continue

@@ -28,10 +28,19 @@ const (
 // backend is one demo server behind the proxy.
 type backend struct {
 	name      string
-	addr      string       // 127.0.0.1:port; kept across restarts
-	downUntil atomic.Int64 // unix nanoseconds: skipped until then
+	addrp     atomic.Pointer[string] // 127.0.0.1:port; set again by a restart while the proxy reads it
+	downUntil atomic.Int64           // unix nanoseconds: skipped until then
 	served    atomic.Int64
 }
+
+func (b *backend) addr() string {
+	if p := b.addrp.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+func (b *backend) setAddr(addr string) { b.addrp.Store(&addr) }
 
 func (b *backend) down(now time.Time) bool { return now.UnixNano() < b.downUntil.Load() }
 
@@ -42,11 +51,13 @@ func (b *backend) down(now time.Time) bool { return now.UnixNano() < b.downUntil
 // up; requests without the visitor headers take a shared turn.
 //
 // A backend that fails to answer (connection refused while it is down, or
-// a connection cut by its death) is skipped for a second and the request
-// is sent to the next one, as nginx's proxy_next_upstream does. The fleet's
-// routes are safe to repeat (a login or re-authentication repeated issues
-// another token; a logout deletes the cookies again), so requests cut in
-// flight are retried too; both kinds of retry are counted, apart from the
+// a connection or an answer cut by its death) is skipped for a second and
+// the request is sent to the next one, as nginx's proxy_next_upstream
+// does. The fleet's routes are safe to repeat (a login or
+// re-authentication repeated issues another token; a logout deletes the
+// cookies again), so requests cut in flight are retried too; the proxy
+// reads each answer whole before it passes it on, so that a body cut short
+// is retried as well. Both kinds of retry are counted, apart from the
 // visitors' figures. Only when every backend fails does a visitor see the
 // 502.
 type proxy struct {
@@ -144,16 +155,25 @@ func (p *proxy) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		for _, b := range append(order, downs...) {
 			out := req.Clone(req.Context())
-			out.URL.Host = b.addr
+			out.URL.Host = b.addr()
 			if body != nil {
 				out.Body = io.NopCloser(bytes.NewReader(body))
 				out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 			}
 			res, err := p.transport.RoundTrip(out)
 			if err == nil {
-				b.served.Add(1)
-				res.Header.Set(hdrBackend, b.name)
-				return res, nil
+				// The whole answer before any of it goes on: a server
+				// killed while it sends the body cuts it, and a cut
+				// answer is retried like a refused connection.
+				var data []byte
+				data, err = io.ReadAll(res.Body)
+				res.Body.Close()
+				if err == nil {
+					res.Body = io.NopCloser(bytes.NewReader(data))
+					b.served.Add(1)
+					res.Header.Set(hdrBackend, b.name)
+					return res, nil
+				}
 			}
 			if req.Context().Err() != nil {
 				return nil, err // the visitor gave up: not the backend's fault

@@ -75,8 +75,9 @@ func (l *Live) Publish(name string) error {
 type WatchConfig struct {
 	// Interval is how often the file is read and compared. If zero, 2 s.
 	Interval time.Duration
-	// OnReload is called (from the watching goroutine) after a changed
-	// file was loaded and swapped in. May be nil.
+	// OnReload is called (from the watching goroutine, or from the
+	// caller of Reload) after a changed file was loaded and swapped in.
+	// It may call the Watcher's methods, Reload included. May be nil.
 	OnReload func(*Ring)
 	// OnError is called when a changed file cannot be read or parsed; the
 	// previous ring stays in use. It is called once per distinct error
@@ -138,6 +139,22 @@ var ErrUnchanged = errors.New("keyring: file unchanged")
 // swapped in, [ErrUnchanged] if the file is as last seen, or the error
 // that kept the previous ring in place.
 func (w *Watcher) Reload() error {
+	r, report, err := w.reload()
+	// The callbacks run after the lock is released, so that one may call
+	// Reload (or anything else of w) without deadlocking.
+	if report != nil && w.cfg.OnError != nil {
+		w.cfg.OnError(report)
+	}
+	if r != nil && w.cfg.OnReload != nil {
+		w.cfg.OnReload(r)
+	}
+	return err
+}
+
+// reload is Reload under w.mu. It returns the ring swapped in (or nil),
+// the error to report to OnError (or nil: unchanged, or already
+// reported), and Reload's result.
+func (w *Watcher) reload() (swapped *Ring, report, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	data, err := readFile(w.path, w.cfg.Load)
@@ -145,33 +162,29 @@ func (w *Watcher) Reload() error {
 		// Unreadable (removed, permissions changed): keep the ring.
 		clear(w.last)
 		w.last = nil
-		w.report(err)
-		return err
+		return nil, w.firstReport(err), err
 	}
 	if w.last != nil && bytes.Equal(data, w.last) {
 		clear(data)
-		return ErrUnchanged
+		return nil, nil, ErrUnchanged
 	}
 	clear(w.last)
 	w.last = data
 	r, err := Parse(data)
 	if err != nil {
-		w.report(err)
-		return err
+		return nil, w.firstReport(err), err
 	}
 	w.lastErr = ""
 	w.Store(r)
-	if w.cfg.OnReload != nil {
-		w.cfg.OnReload(w.Current())
-	}
-	return nil
+	return w.Current(), nil, nil
 }
 
-func (w *Watcher) report(err error) {
+// firstReport returns err if it is not the error reported last (by
+// message), else nil: each error is reported once, not at every poll.
+func (w *Watcher) firstReport(err error) error {
 	if msg := err.Error(); msg != w.lastErr {
 		w.lastErr = msg
-		if w.cfg.OnError != nil {
-			w.cfg.OnError(err)
-		}
+		return err
 	}
+	return nil
 }

@@ -450,3 +450,65 @@ func TestWatchDefaultInterval(t *testing.T) {
 		}
 	})
 }
+
+// TestWatchCallbacksMayReload: the callbacks run outside the Watcher's
+// lock, so a callback that calls back into the Watcher (Reload, Current)
+// does not deadlock.
+func TestWatchCallbacksMayReload(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "keyring.json")
+	r1 := timeline(t)
+	if err := keyring.Create(path, r1); err != nil {
+		t.Fatal(err)
+	}
+	var w *keyring.Watcher
+	var inner []error
+	cfg := keyring.WatchConfig{
+		Interval: time.Hour, // the test reloads itself
+		OnReload: func(r *keyring.Ring) {
+			if r != w.Current() {
+				t.Errorf("OnReload: ring is not Current()")
+			}
+			inner = append(inner, w.Reload())
+		},
+		OnError: func(error) { inner = append(inner, w.Reload()) },
+	}
+	w, err := keyring.Watch(t.Context(), path, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _, err := r1.Rotate(t0.Add(10*time.Hour), time.Hour, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := keyring.Save(path, n); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 2)
+	go func() { done <- w.Reload() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Reload after Save = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Reload with a callback that reloads did not return: deadlock")
+	}
+	writeFile(t, path, "garbage")
+	go func() { done <- w.Reload() }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, keyring.ErrInvalidRing) {
+			t.Fatalf("Reload of garbage = %v; want ErrInvalidRing", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Reload with an error callback that reloads did not return: deadlock")
+	}
+	// Each inner Reload saw the file its outer one had just read.
+	if len(inner) != 2 || !errors.Is(inner[0], keyring.ErrUnchanged) || !errors.Is(inner[1], keyring.ErrUnchanged) {
+		t.Errorf("inner Reloads = %v; want ErrUnchanged twice", inner)
+	}
+	if diff := ringDiff(n, w.Current()); diff != "" {
+		t.Errorf("Current() after the bad file (-saved +current):\n%s", diff)
+	}
+}

@@ -166,6 +166,21 @@ func (c *cli) load(k *keyringFlags) (*keyring.Ring, error) {
 	return r, nil
 }
 
+// loadForUpdate is load for the commands that change the file: it holds
+// the file's lock (lockFile) until unlock is called, after the save.
+func (c *cli) loadForUpdate(k *keyringFlags) (r *keyring.Ring, unlock func(), err error) {
+	unlock, err = lockFile(k.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err = c.load(k)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return r, unlock, nil
+}
+
 // save replaces the keyring file with r through [keyring.Save], which
 // follows a symbolic link and keeps the file's owner.
 func (c *cli) save(k *keyringFlags, r *keyring.Ring) error {
@@ -243,10 +258,11 @@ func (c *cli) cmdRotate(args []string) error {
 	if *maxAge <= 0 {
 		return usageError{"-max-token-age must be positive"}
 	}
-	r, err := c.load(k)
+	r, unlock, err := c.loadForUpdate(k)
 	if err != nil {
 		return err
 	}
+	defer unlock()
 	now := c.now().Round(0)
 	before := r.States(now, *maxAge)
 	n, res, err := r.Rotate(now, *activateIn, *maxAge)
@@ -340,10 +356,11 @@ func (c *cli) cmdPromote(args []string) error {
 	if err := requireKid(*kid); err != nil {
 		return err
 	}
-	r, err := c.load(k)
+	r, unlock, err := c.loadForUpdate(k)
 	if err != nil {
 		return err
 	}
+	defer unlock()
 	now := c.now().Round(0)
 	if _, ok := r.Key(*kid); !ok {
 		return unknownKey(r, *kid)
@@ -394,10 +411,11 @@ func (c *cli) cmdRetire(args []string) error {
 	if err := requireKid(*kid); err != nil {
 		return err
 	}
-	r, err := c.load(k)
+	r, unlock, err := c.loadForUpdate(k)
 	if err != nil {
 		return err
 	}
+	defer unlock()
 	if _, ok := r.Key(*kid); !ok {
 		return unknownKey(r, *kid)
 	}
@@ -444,10 +462,11 @@ func (c *cli) cmdRevoke(args []string) error {
 	if !*clearIt && t.After(now.Add(time.Minute)) {
 		return usageErrorf("-before %s is in the future: the tokens sealed until then would be refused too", formatTime(t))
 	}
-	r, err := c.load(k)
+	r, unlock, err := c.loadForUpdate(k)
 	if err != nil {
 		return err
 	}
+	defer unlock()
 	old := r.RevokeBefore()
 	if *clearIt {
 		if old.IsZero() {

@@ -49,7 +49,8 @@ Options:
 
 DUR is a Go duration (90s, 15m, 1h30m) or a number of days (31d). TIME is
 RFC 3339 (2026-11-23T07:30:00Z) or "now". The file is written atomically with
-mode 0600; a file that group or others may read is refused.
+mode 0600; a file that group or others may read is refused. The commands that
+change it lock FILE.lock beside it, so two at the same moment take turns.
 
 Examples:
     $ export SESSIONLESS_KEYRING_FILE=/etc/myapp/keyring.json

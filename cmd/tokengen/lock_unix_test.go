@@ -69,6 +69,7 @@ func TestLockHeld(t *testing.T) {
 	check(t, "list while locked", e.cmd("list"), 0, re(`ID .*`), "")
 
 	// A lock released within the wait is taken.
+	lockWait = 10 * time.Second
 	time.AfterFunc(100*time.Millisecond, unlock)
 	check(t, "rotate after unlock", e.cmd("rotate"), 0, re(`added key .*`), "")
 	if _, err := os.Stat(e.path + ".lock"); err != nil {

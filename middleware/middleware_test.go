@@ -138,11 +138,22 @@ func TestUniformRefusals(t *testing.T) {
 		return tok
 	}
 	good := seal("auth", token.Params{IssuedAt: now, Expiry: now.Add(time.Hour), AuthTime: now}, a.ring)
+	// badTag changes the tag's next-to-last character (6 whole bits, so
+	// any base64url letter stays canonical) to a different one: always
+	// another tag, never the same token by chance (as "…AA" was, one time
+	// in 256).
+	badTag := func(tok string) string {
+		c := byte('A')
+		if tok[len(tok)-2] == 'A' {
+			c = 'B'
+		}
+		return tok[:len(tok)-2] + string(c) + tok[len(tok)-1:]
+	}
 	other, _ := keyring.New([]keyring.Key{keyring.GenerateKey(now.Add(-time.Hour), now.Add(-time.Hour))}, time.Time{})
 	cases := []struct{ name, value string }{
 		{"malformed", "garbage"},
 		{"unknown kid", seal("auth", token.Params{IssuedAt: now, Expiry: now.Add(time.Hour), AuthTime: now}, other)},
-		{"bad tag", good[:len(good)-2] + "AA"},
+		{"bad tag", badTag(good)},
 		{"expired", seal("auth", token.Params{IssuedAt: now.Add(-50 * time.Minute), Expiry: now.Add(-20 * time.Minute), AuthTime: now.Add(-50 * time.Minute)}, a.ring)},
 		{"wrong purpose", seal("remember", token.Params{IssuedAt: now, Expiry: now.Add(time.Hour)}, a.ring)},
 	}

@@ -446,7 +446,7 @@ func TestNoMaterialInErrors(t *testing.T) {
 	good := seal(t, c, t0)
 	p := parts(good)
 	inputs := []string{
-		good[:len(good)-1] + "A",
+		otherTag(good),
 		strings.Join([]string{p[0], p[1], p[2], p[3] + "AAAA", p[4]}, "."),
 		forge(t, kek(t, f.ring, f.primID, "auth"), header(f.primID), []byte(`{"jti":"`+p[3][:22]+`"}`)),
 		forge(t, kek(t, f.ring, f.primID, "auth"), `{"alg":"`+p[3][:30]+`","enc":"A256GCM","kid":"`+f.primID+`"}`, claimsJSON(t0)),

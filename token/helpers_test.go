@@ -124,4 +124,14 @@ func header(kid string) string {
 // parts splits a token, for tests that rebuild one.
 func parts(tok string) []string { return strings.Split(tok, ".") }
 
+// otherTag returns tok with a different, still canonical tag: its
+// next-to-last character (6 whole bits) changed.
+func otherTag(tok string) string {
+	c := "A"
+	if tok[len(tok)-2] == 'A' {
+		c = "B"
+	}
+	return tok[:len(tok)-2] + c + tok[len(tok)-1:]
+}
+
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

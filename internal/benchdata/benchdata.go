@@ -1,7 +1,8 @@
-// Package benchdata is the payload that every benchmark, soak and load
-// test of sessionless seals (bench/, fleet/, the package benchmarks), so
-// that their figures are about the same work: a user id, a name, an
-// e-mail address, a phone number and two roles, 198 bytes of JSON.
+// Package benchdata is the payload that the comparison benchmarks (bench/)
+// and the soak and load tests (fleet/) seal, so that their figures are
+// about the same work: a user id, a name, an e-mail address, a phone
+// number and two roles, 198 bytes of JSON. The package benchmarks use
+// their packages' own test payloads.
 package benchdata
 
 // User is the payload type.

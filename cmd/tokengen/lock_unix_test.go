@@ -76,3 +76,21 @@ func TestLockHeld(t *testing.T) {
 		t.Errorf("lock file: %v", err)
 	}
 }
+
+// TestLockFileUnusable: a lock file that cannot be opened (here a folder
+// in its place) stops a changing command with exit 1 and the reason,
+// before the keyring file is touched.
+func TestLockFileUnusable(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.now = t0
+	e.fixture()
+	before := e.readFile()
+	if err := os.Mkdir(e.path+".lock", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	check(t, "rotate", e.cmd("rotate"), 1, "", re(`tokengen: error: locking the keyring file: open .*keyring.json.lock: is a directory\n`))
+	if !bytes.Equal(e.readFile(), before) {
+		t.Errorf("the file changed although its lock could not be taken")
+	}
+}

@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sessionless/sessionless/keyring"
 )
 
 var (
@@ -52,10 +54,9 @@ type server struct {
 	be   *backend
 	port int
 
-	mu    sync.Mutex
-	incs  []*process // incarnations, the current last
-	env   []string
-	skews []string // the skew of each incarnation
+	mu   sync.Mutex
+	incs []*process // incarnations, the current last
+	env  []string
 }
 
 func (s *server) current() *process {
@@ -158,7 +159,6 @@ func (f *fleet) start(s *server, pickPort bool) error {
 			s.be.setAddr(addr)
 			s.mu.Lock()
 			s.incs = append(s.incs, p)
-			s.skews = append(s.skews, strings.Join(env, " "))
 			s.mu.Unlock()
 			return nil
 		}
@@ -361,8 +361,9 @@ func (f *fleet) faultSkew(t0 time.Time, r *faultReport) error {
 	if err := f.start(s, false); err != nil {
 		return err
 	}
-	if !strings.Contains(s.current().stderr.String(), "skew="+clockSkew) {
-		return fmt.Errorf("%s does not say its clock is skewed:\n%s", s.current().name, s.current().stderr)
+	// start saw the URL on stdout; stderr is copied apart, so wait for it.
+	if err := s.current().waitIn(s.current().stderr, "skew="+clockSkew, 10*time.Second); err != nil {
+		return fmt.Errorf("%s does not say its clock is skewed: %v", s.current().name, err)
 	}
 	r.note("restarted on port %d with its clock %s ahead, serving at %.2f s", s.port, clockSkew, time.Since(t0).Seconds())
 	// Whether a visitor's login lands on the skewed server in the time
@@ -470,21 +471,11 @@ func (f *fleet) runFaults(ctx context.Context, t0 time.Time, d time.Duration) []
 	return reports
 }
 
-// keyStats are one server's key-usage figures (expvar sessionless_keys).
-type keyStats struct {
-	Keys []struct {
-		ID     string `json:"id"`
-		Sealed uint64 `json:"sealed"`
-		Opened uint64 `json:"opened"`
-	} `json:"keys"`
-	Rejected map[string]uint64 `json:"rejected"`
-}
-
 // keyUsage asks a server directly (not through the proxy) for its
-// figures.
-func keyUsage(addr string) (keyStats, error) {
+// key-usage figures (expvar sessionless_keys).
+func keyUsage(addr string) (keyring.Stats, error) {
 	var v struct {
-		Keys keyStats `json:"sessionless_keys"`
+		Keys keyring.Stats `json:"sessionless_keys"`
 	}
 	res, err := http.Get("http://" + addr + "/debug/vars")
 	if err != nil {

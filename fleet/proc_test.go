@@ -102,7 +102,6 @@ type process struct {
 	name           string
 	cmd            *exec.Cmd
 	stdout, stderr *logBuffer
-	started        time.Time
 	done           chan struct{} // closed when it has exited
 	err            error         // from Wait, once done is closed
 }
@@ -119,7 +118,6 @@ func startProcess(name, bin string, args, env []string) (*process, error) {
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	p.started = time.Now()
 	go func() {
 		p.err = p.cmd.Wait()
 		close(p.done)
@@ -181,10 +179,13 @@ func freePort() (int, error) {
 
 // waitOutput waits up to d for s in the process's stdout, and fails early
 // if the process exits first.
-func (p *process) waitOutput(s string, d time.Duration) error {
+func (p *process) waitOutput(s string, d time.Duration) error { return p.waitIn(p.stdout, s, d) }
+
+// waitIn is waitOutput for either of the process's outputs.
+func (p *process) waitIn(out *logBuffer, s string, d time.Duration) error {
 	end := time.Now().Add(d)
 	for {
-		if strings.Contains(p.stdout.String(), s) {
+		if strings.Contains(out.String(), s) {
 			return nil
 		}
 		if p.exited() {

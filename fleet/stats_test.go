@@ -63,12 +63,6 @@ func (s *stats) add(name string, delta int64) {
 	s.counters[name] += delta
 }
 
-func (s *stats) get(name string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counters[name]
-}
-
 // unexpected counts an outcome the model does not explain and keeps its
 // details.
 func (s *stats) unexpected(kind string, at float64, visitor int, detail string) {

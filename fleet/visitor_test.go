@@ -15,6 +15,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sessionless/sessionless/examples/demo/site"
+	"github.com/sessionless/sessionless/remember"
 )
 
 // The visitor's levels, as GET /api/me names them.
@@ -26,15 +29,16 @@ const (
 
 var levelRank = map[string]int{anonymous: 0, remembered: 1, authenticated: 2}
 
-// The demo's account and the pages it guards (examples/demo/site).
+// The demo's account and the pages it guards, from the demo and the
+// library themselves so that they cannot drift apart.
 const (
-	username     = "alice"
-	password     = "wonderland"
-	displayName  = "Alice"
-	freshWindow  = 5 * time.Minute // site.DefaultFreshWindow, for /account/password
-	clockLeeway  = time.Minute     // remember.DefaultLeeway
+	username     = site.Username
+	password     = site.Password
+	displayName  = site.DisplayName
+	freshWindow  = site.DefaultFreshWindow // for /account/password
+	clockLeeway  = remember.DefaultLeeway
 	htmlAccept   = "text/html,application/xhtml+xml,*/*;q=0.8"
-	sessionNames = "__Host-auth __Host-remember __Host-fresh"
+	sessionNames = remember.DefaultAuthCookie + " " + remember.DefaultRememberCookie + " " + remember.DefaultFreshCookie
 )
 
 // jar is a browser's cookie store that also remembers each cookie's last

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -178,6 +179,7 @@ type Codec[T any] struct {
 	cache   atomic.Pointer[keyring.Purpose]
 	hdr     atomic.Pointer[encodedHeader] // of the last key that sealed
 	vals    sync.Pool                     // of *T, to encode data without copying it to the heap
+	check   dataCheck                     // what Seal checks of the encoded data
 }
 
 // New returns a Codec for cfg.Purpose under the keys of src.
@@ -190,6 +192,7 @@ func New[T any](src keyring.Source, cfg Config) (*Codec[T], error) {
 	}
 	c := &Codec[T]{src: src, purpose: cfg.Purpose, maxLen: cfg.MaxLength, leeway: cfg.Leeway}
 	c.vals.New = func() any { return new(T) }
+	c.check = checkFor(reflect.TypeFor[T]())
 	switch {
 	case c.maxLen == 0:
 		c.maxLen = DefaultMaxLength

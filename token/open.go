@@ -153,7 +153,7 @@ func (c *Codec[T]) open(keys *keyring.Purpose, w *work, raw string, d dots, now 
 		cl.AuthTime = time.Unix(auth, 0)
 	}
 	switch {
-	case now.Sub(cl.Expiry) > c.leeway:
+	case now.Sub(cl.Expiry) >= c.leeway: // RFC 7519 §4.1.4: not "on or after" exp
 		k.RecordReject(string(ReasonExpired))
 		return cl, nil, nil, &TimeError{Claims: cl, err: ErrExpired}
 	case cl.IssuedAt.Sub(now) > c.leeway:

@@ -41,8 +41,9 @@ var (
 	// it): the token is not one of ours, so nothing more is said. Use
 	// [ReasonOf] for the operator's reason code.
 	ErrInvalid = errors.New("token: invalid")
-	// ErrExpired is returned by [Codec.Open] for an authentic token whose
-	// exp is more than the leeway in the past.
+	// ErrExpired is returned by [Codec.Open] for an authentic token opened
+	// at or after exp plus the leeway (RFC 7519 §4.1.4: a token must not be
+	// accepted "on or after" its expiration time).
 	ErrExpired = errors.New("token: expired")
 	// ErrNotYetValid is returned by [Codec.Open] for an authentic token
 	// whose iat is more than the leeway in the future.
@@ -144,8 +145,9 @@ type Params struct {
 	// IssuedAt is the time of sealing; the primary key at this time seals.
 	// Required. Stored in whole seconds (rounded down).
 	IssuedAt time.Time
-	// Expiry is when the token stops opening. Required; at least one
-	// second after IssuedAt.
+	// Expiry is when the token stops opening: from this instant on (plus
+	// the codec's Leeway), Open refuses it. Required; at least one second
+	// after IssuedAt.
 	Expiry time.Time
 	// AuthTime, if not zero, is when the user last proved who they are
 	// (entered the password); not after IssuedAt.

@@ -115,6 +115,7 @@ func (a *app) routes() *http.ServeMux {
 	mux.Handle("GET /account/password", a.s.RequireFresh(remember.Fixed(15*time.Minute))(ok))
 	mux.Handle("GET /sudo", a.s.RequireFresh(remember.Sliding(15*time.Minute))(ok))
 	mux.Handle("POST /sudo", a.s.RequireFresh(remember.Sliding(15*time.Minute))(ok))
+	mux.Handle("POST /account/password", a.s.RequireFresh(remember.Fixed(15*time.Minute))(ok))
 	mux.Handle("POST /account/profile", a.s.RequireAuthenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := a.s.State(r).Data
 		u.Name = r.FormValue("name")
@@ -174,6 +175,7 @@ type browser struct {
 	h       http.Handler
 	cookies map[string]*http.Cookie
 	accept  string
+	header  http.Header // more request headers, such as Referer
 }
 
 func newBrowser(t testing.TB, h http.Handler) *browser {
@@ -200,6 +202,9 @@ func (b *browser) do(method, target string, form url.Values) *httptest.ResponseR
 		req = httptest.NewRequest(method, "https://example.test"+target, nil)
 	}
 	req.Header.Set("Accept", b.accept)
+	for k, v := range b.header {
+		req.Header[k] = v
+	}
 	for _, c := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 	}

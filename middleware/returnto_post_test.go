@@ -18,7 +18,7 @@ func TestReturnToAfterPost(t *testing.T) {
 		b := newBrowser(t, a.h)
 		b.post("/login", url.Values{"password": {"wonderland"}})
 		time.Sleep(20 * time.Minute) // past the 15-minute window
-		b.get("/")                    // activity keeps the session alive
+		b.get("/")                   // activity keeps the session alive
 		for _, tt := range []struct {
 			name    string
 			method  string

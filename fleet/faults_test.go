@@ -4,10 +4,13 @@ package fleet
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -69,6 +72,11 @@ func (f *fleet) runFaults(ctx context.Context, t0 time.Time, d time.Duration) []
 	return reports
 }
 
+// minReady is how long a new server serves before the rolling deploy
+// replaces the next (Kubernetes' minReadySeconds): it spreads the deploy
+// over more than the rotation's activateIn, so the key activates during it.
+const minReady = time.Second
+
 // rotation is the key the rotation added, and when it activates.
 type rotation struct {
 	key       string
@@ -112,10 +120,18 @@ func (f *fleet) faultRollingDeploy(t0 time.Time, r *faultReport) error {
 		loaded <- result{seen, err}
 	}()
 	for _, build := range []string{buildGained, buildLost} {
-		for _, s := range f.servers {
+		for i, s := range f.servers {
 			if err := f.replace(s, true, build, t0, r); err != nil {
 				return err
 			}
+			if i == 0 {
+				members, err := f.checkSeals(s, build)
+				if err != nil {
+					return err
+				}
+				r.note("a login at %s seals the payload members %q", s.current().p.name, members)
+			}
+			time.Sleep(minReady)
 			if time.Now().After(act) && !r.activated {
 				r.activated = true
 				r.note("%.2f s: key %s active (after this replacement)", since(t0, act), m[1])
@@ -137,6 +153,43 @@ func (f *fleet) faultRollingDeploy(t0 time.Time, r *faultReport) error {
 	seen, err := f.waitFigures(t0, "the new key primary", func(_ int, fig serverFigures) bool { return fig.Demo.KeyringPrimary == f.rot.key })
 	r.note("key %s primary everywhere (checked at %v s)", f.rot.key, seen)
 	return err
+}
+
+// checkSeals logs in at s and opens the auth token it set with tokengen,
+// to check that the build s runs seals the payload it should: the member
+// gainedJSON only in the gained build, the member of lostField in every
+// build but the lost one. It returns the members sealed.
+func (f *fleet) checkSeals(s *server, build string) ([]string, error) {
+	cookies, err := loginAt(s.addr())
+	if err != nil {
+		return nil, err
+	}
+	var tok string
+	for _, c := range strings.Split(cookies, "; ") {
+		if v, ok := strings.CutPrefix(c, authCookie+"="); ok {
+			tok = v
+		}
+	}
+	if tok == "" {
+		return nil, fmt.Errorf("a login at %s set no %s cookie in one piece: %q", s.name, authCookie, cookies)
+	}
+	out, err := f.runTokengen("open", "-keyring", f.work, "-purpose", authPurpose, tok)
+	if err != nil {
+		return nil, err
+	}
+	var claims struct {
+		Data map[string]json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(out), &claims); err != nil {
+		return nil, fmt.Errorf("tokengen open: %v in %q", err, out)
+	}
+	members := slices.Sorted(maps.Keys(claims.Data))
+	_, gained := claims.Data[gainedJSON]
+	_, kept := claims.Data[lostJSON]
+	if gained != (build == buildGained) || kept == (build == buildLost) {
+		return members, fmt.Errorf("the %s build seals %q: want %q only in the gained build, %q in all but the lost one", build, members, gainedJSON, lostJSON)
+	}
+	return members, nil
 }
 
 // faultGarbage delivers a broken keyring through the volume (a deploy

@@ -30,6 +30,7 @@ const (
 	gainedField = "FleetGained" // added by the "gained" variant
 	gainedJSON  = "fleet_gained"
 	lostField   = "Email" // dropped from the payload by the "lost" variant; the visitors do not check it
+	lostJSON    = "e"     // its member, which TestPayloadVariants checks
 )
 
 // The builds of the demo.
@@ -228,6 +229,13 @@ func TestPayloadVariants(t *testing.T) {
 		if err := checkVariant(real, src, build); err != nil {
 			t.Errorf("the repository's %s: %v", userFile, err)
 		}
+	}
+	ms, err := payloadMembers(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(ms, func(m member) bool { return m.Field == lostField }); i < 0 || ms[i].JSON != lostJSON {
+		t.Errorf("%s: %s's field %s is sealed as %v; the fleet looks for the member %q", userFile, payloadType, lostField, ms, lostJSON)
 	}
 
 	const head = "package site\n\n"

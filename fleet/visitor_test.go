@@ -38,6 +38,8 @@ const (
 	clockLeeway  = remember.DefaultLeeway
 	htmlAccept   = "text/html,application/xhtml+xml,*/*;q=0.8"
 	sessionNames = remember.DefaultAuthCookie + " " + remember.DefaultRememberCookie + " " + remember.DefaultFreshCookie
+	authCookie   = remember.DefaultAuthCookie
+	authPurpose  = remember.PurposeAuth
 )
 
 // jar is a browser's cookie store that also remembers each cookie's last

@@ -3,8 +3,10 @@ module github.com/sessionless/sessionless/bench
 go 1.26.0
 
 require (
+	github.com/alexedwards/scs/v2 v2.9.0
 	github.com/go-jose/go-jose/v4 v4.1.8
 	github.com/gorilla/securecookie v1.1.2
+	github.com/gorilla/sessions v1.4.0
 	github.com/sessionless/sessionless v0.0.0-00010101000000-000000000000
 )
 

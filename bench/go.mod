@@ -10,6 +10,9 @@ require (
 	github.com/sessionless/sessionless v0.0.0-00010101000000-000000000000
 )
 
-require github.com/go-json-experiment/json v1.27.2 // indirect
+require (
+	github.com/go-json-experiment/json v1.27.2 // indirect
+	github.com/google/go-cmp v0.7.0 // indirect
+)
 
 replace github.com/sessionless/sessionless => ../

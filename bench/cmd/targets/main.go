@@ -89,6 +89,7 @@ func report(set *results.Set, w io.Writer) error {
 	if l.missing != nil {
 		return l.missing
 	}
+	l.perToken(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -162,6 +163,61 @@ func (l *lookup) targets(b *strings.Builder) {
 	for _, v := range visitorKinds {
 		a := l.added("sessionless", "200B", v, results.AllocsPerOp)
 		fmt.Fprintf(b, "| Request 200B %s: allocations added ≤ 6 | **%s** | %s |\n", v, num(a), met(a <= 6, num(a-6)))
+	}
+}
+
+// perToken writes, if the run has them, the size sweep of Seal and Open,
+// Open of many visitors against one, and the per-token key: figures the
+// text of BENCHMARKS.md explains, with no target of their own.
+func (l *lookup) perToken(b *strings.Builder) {
+	cell := func(name string) string {
+		ns, ok := l.set.Median(name, results.NsPerOp)
+		if !ok {
+			return "–"
+		}
+		al, _ := l.set.Median(name, results.AllocsPerOp)
+		by, _ := l.set.Median(name, results.BytesPerOp)
+		return us(ns) + " µs, " + num(by) + " B, " + num(al) + " allocs"
+	}
+	has := func(name string) bool { _, ok := l.set.Median(name, results.NsPerOp); return ok }
+	impls := []string{"sessionless", "securecookie", "floor"}
+	if has("SealSize/200B/sessionless") || has("OpenSize/200B/sessionless") {
+		b.WriteString("\n| op | size | " + strings.Join(impls, " | ") + " | sessionless ÷ securecookie | ÷ floor |\n")
+		b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, op := range []string{"SealSize", "OpenSize"} {
+			for _, sz := range sizes {
+				fmt.Fprintf(b, "| %s | %s", strings.TrimSuffix(op, "Size"), sz)
+				for _, im := range impls {
+					b.WriteString(" | " + cell(op+"/"+sz+"/"+im))
+				}
+				s, _ := l.set.Median(op+"/"+sz+"/sessionless", results.NsPerOp)
+				for _, peer := range impls[1:] {
+					p, ok := l.set.Median(op+"/"+sz+"/"+peer, results.NsPerOp)
+					if !ok || s == 0 {
+						b.WriteString(" | –")
+						continue
+					}
+					fmt.Fprintf(b, " | %.2f", s/p)
+				}
+				b.WriteString(" |\n")
+			}
+		}
+	}
+	if has("OpenMany/sessionless") {
+		b.WriteString("\n| Open at 200B | " + strings.Join(impls, " | ") + " |\n| --- | ---: | ---: | ---: |\n")
+		for _, row := range []struct{ what, prefix string }{{"the same token each time", "OpenSize/200B/"}, {"4 096 visitors in turn", "OpenMany/"}} {
+			b.WriteString("| " + row.what)
+			for _, im := range impls {
+				b.WriteString(" | " + cell(row.prefix+im))
+			}
+			b.WriteString(" |\n")
+		}
+	}
+	if has("TokenKey/all") {
+		b.WriteString("\n| per-token key (Open) | time, bytes, allocations |\n| --- | ---: |\n")
+		for _, st := range []string{"unwrap", "aes", "aes-gcm", "all"} {
+			b.WriteString("| " + st + " | " + cell("TokenKey/"+st) + " |\n")
+		}
 	}
 }
 

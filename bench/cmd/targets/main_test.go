@@ -34,6 +34,12 @@ func fakeRun(drop string) string {
 	line("Open/floor", 3000, 16)
 	line("Seal/sessionless", 2700, 3)
 	line("Seal/floor", 3000, 18)
+	line("SealSize/200B/sessionless", 2000, 3)
+	line("SealSize/200B/securecookie", 4000, 21)
+	line("SealSize/200B/floor", 2500, 18)
+	line("OpenSize/200B/sessionless", 3000, 5)
+	line("OpenMany/sessionless", 3200, 8)
+	line("TokenKey/all", 1300, 2)
 	return b.String()
 }
 
@@ -58,6 +64,10 @@ func TestReport(t *testing.T) {
 		"| Open: sessionless ÷ floor ≤ 1.05 × | **1.10 ×** (3.30 µs ÷ 3.00 µs) | **not met** (by 0.05 ×) |",
 		"| Seal: sessionless ÷ floor ≤ 1.00 × | **0.90 ×** (2.70 µs ÷ 3.00 µs) | met |",
 		"| Request 200B one: allocations added ≤ 6 | **8** | **not met** (by 2) |",
+		"| Seal | 200B | 2.00 µs, 100 B, 3 allocs | 4.00 µs, 100 B, 21 allocs | 2.50 µs, 100 B, 18 allocs | 0.50 | 0.80 |",
+		"| Open | 8KB | – | – | – | – | – |",
+		"| 4 096 visitors in turn | 3.20 µs, 100 B, 8 allocs | – | – |",
+		"| all | 1.30 µs, 100 B, 2 allocs |",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the report lacks %q:\n%s", want, out)

@@ -61,7 +61,7 @@ func mustParse(t testing.TB, doc string) *keyring.Ring {
 	return r
 }
 
-// validDoc is a keyring document as DESIGN.md shows it, with two keys.
+// validDoc is a keyring document as docs/keyring-format.md describes it, with two keys.
 var validDoc = `{
   "version": 1,
   "keys": [

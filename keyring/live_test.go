@@ -65,7 +65,7 @@ func TestLiveNilPanics(t *testing.T) {
 	}
 }
 
-// TestLiveConcurrent is ATTACKS C7: 64 goroutines seal and open while the
+// TestLiveConcurrent is docs/attacks.md C7: 64 goroutines seal and open while the
 // ring is swapped 10 000 times. Run with -race.
 func TestLiveConcurrent(t *testing.T) {
 	t.Parallel()
@@ -164,7 +164,7 @@ func (w *watchLog) counts() (reloads, errs int) {
 	return len(w.reloads), len(w.errs)
 }
 
-// TestWatchReload is ATTACKS C8, driven by Reload: a bad file is refused,
+// TestWatchReload is docs/attacks.md C8, driven by Reload: a bad file is refused,
 // reported once, and the previous ring stays in use.
 func TestWatchReload(t *testing.T) {
 	t.Parallel()

@@ -459,7 +459,7 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// TestStagedRotationAcrossServers is ATTACKS C6: servers parse the same
+// TestStagedRotationAcrossServers is docs/attacks.md C6: servers parse the same
 // keyring document at different stages of a rotation; each opens what the
 // other seals, so nobody is logged out.
 func TestStagedRotationAcrossServers(t *testing.T) {

@@ -137,11 +137,11 @@ func traffic(t *testing.T, src keyring.Source, goroutines int) (stop func() int6
 	}
 }
 
-// TestWatchKubernetesSecret follows a keyring delivered as a Kubernetes
-// Secret volume through its updates, while tokens are sealed and opened:
-// each good update is the current ring within one interval, and a
-// dangling, torn, garbled or world-readable update keeps the ring in use
-// and is reported once to OnError.
+// TestWatchKubernetesSecret is docs/attacks.md C12: Watch follows a keyring
+// delivered as a Kubernetes Secret volume through its updates, while
+// tokens are sealed and opened: each good update is the current ring
+// within one interval, and a dangling, torn, garbled or world-readable
+// update keeps the ring in use and is reported once to OnError.
 func TestWatchKubernetesSecret(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {

@@ -30,9 +30,9 @@ func ownedBy(uid int, mode fs.FileMode) statInfo {
 	return statInfo{mode: mode, sys: &syscall.Stat_t{Uid: uint32(uid), Gid: 2000}}
 }
 
-// TestCheckFileModeOwners checks the rule for every owner a file can have
-// (the process's user, root, another user) and every kind of mode, for a
-// process of user 1000 and for a process of root.
+// TestCheckFileModeOwners is docs/attacks.md C11: the rule for every owner
+// a file can have (the process's user, root, another user) and every kind
+// of mode, for a process of user 1000 and for a process of root.
 func TestCheckFileModeOwners(t *testing.T) {
 	t.Parallel()
 	const self, other = 1000, 4242

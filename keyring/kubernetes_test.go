@@ -92,7 +92,7 @@ func (v *secretVolume) swap(t *testing.T, version string) {
 }
 
 // traffic seals and opens tokens under src from goroutines until stop is
-// called, which returns the number of tokens opened. Every token must
+// called (or the test ends), which returns the number of tokens opened. Every token must
 // open: the rings the test swaps in keep the keys of the one before. In a
 // synctest bubble each goroutine pauses 10 ms between tokens, so that the
 // bubble's clock can move.
@@ -130,11 +130,13 @@ func traffic(t *testing.T, src keyring.Source, goroutines int) (stop func() int6
 			}
 		})
 	}
-	return func() int64 {
+	stop = func() int64 {
 		done.Store(true)
 		wg.Wait()
 		return opened.Load()
 	}
+	t.Cleanup(func() { stop() }) // also when the test fails halfway
+	return stop
 }
 
 // watchInterval is how often the watcher of TestWatchKubernetesSecret

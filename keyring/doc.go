@@ -36,7 +36,8 @@
 // # The file
 //
 // The keyring file is JSON (see [Parse]); it is written atomically (a
-// temporary file in the same folder, fsync, rename) with mode 0600. A file
+// temporary file in the same folder, fsync, rename) with mode 0600, or the
+// mode it had if the rule below accepts that ([Save]). A file
 // is loaded only if nobody else can read or change it ([CheckFileMode], the
 // rule PostgreSQL applies to its key file): owned by the process's user
 // with no access for group or others, or owned by root and at most

@@ -121,12 +121,14 @@ func Create(path string, r *Ring) error {
 }
 
 // Save replaces the keyring file at path with r atomically: the new content
-// is written to a temporary file in the same folder with mode 0600, synced,
-// and renamed over path, so a concurrent reader sees the old file or the new
-// one, never a part. If path is a symbolic link, the file it points to is
-// replaced. The file keeps its owner and group; if the owner cannot be kept
-// (Save runs as another user without the right to chown), Save fails and
-// leaves the file as it was, rather than lock out the server that reads it.
+// is written to a temporary file in the same folder, synced, and renamed
+// over path, so a concurrent reader sees the old file or the new one, never
+// a part. If path is a symbolic link, the file it points to is replaced.
+// The file keeps its owner and group, and its mode if [CheckFileMode]
+// accepts that for its owner (0600, 0400, root's 0640 or 0440); any other
+// mode becomes 0600, as does a new file. If the owner cannot be kept (Save
+// runs as another user without the right to chown), Save fails and leaves
+// the file as it was, rather than lock out the server that reads it.
 func Save(path string, r *Ring) error {
 	if p, err := filepath.EvalSymlinks(path); err == nil {
 		path = p // replace the file a link points to, not the link
@@ -144,9 +146,10 @@ func Save(path string, r *Ring) error {
 	return nil
 }
 
-// writeTemp writes r's document to a new file of mode 0600 in the folder of
-// path, synced and closed, and returns its name. If old is not nil the new
-// file gets old's owner (see [Save]). On an error nothing is left behind.
+// writeTemp writes r's document to a new file in the folder of path,
+// synced and closed, and returns its name. The file has mode 0600, or, if
+// old is not nil, old's owner and the mode of savedMode. On an error
+// nothing is left behind.
 func writeTemp(path string, r *Ring, old os.FileInfo) (name string, err error) {
 	data, err := r.Marshal()
 	if err != nil {
@@ -167,13 +170,16 @@ func writeTemp(path string, r *Ring, old os.FileInfo) (name string, err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = tmp.Chmod(0o600); err != nil {
-		return "", fmt.Errorf("keyring: %w", err)
-	}
+	mode := fs.FileMode(0o600)
 	if old != nil {
 		if err = keepOwner(tmp, old); err != nil {
 			return "", fmt.Errorf("keyring: %s: %w", path, err)
 		}
+		mode = savedMode(old)
+	}
+	// After the chown, which may clear the mode's special bits.
+	if err = tmp.Chmod(mode); err != nil {
+		return "", fmt.Errorf("keyring: %w", err)
 	}
 	if _, err = tmp.Write(data); err != nil {
 		return "", fmt.Errorf("keyring: %w", err)

@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sessionless/sessionless/keyring"
+	"github.com/sessionless/sessionless/token"
 )
 
 var (
@@ -473,9 +473,9 @@ func (f *fleet) runFaults(ctx context.Context, t0 time.Time, d time.Duration) []
 
 // keyUsage asks a server directly (not through the proxy) for its
 // key-usage figures (expvar sessionless_keys).
-func keyUsage(addr string) (keyring.Stats, error) {
+func keyUsage(addr string) (token.UsageStats, error) {
 	var v struct {
-		Keys keyring.Stats `json:"sessionless_keys"`
+		Keys token.UsageStats `json:"sessionless_keys"`
 	}
 	res, err := http.Get("http://" + addr + "/debug/vars")
 	if err != nil {

@@ -9,10 +9,8 @@ import (
 	"time"
 )
 
-const (
-	// minTokenLen is shorter than any token Seal can produce.
-	minTokenLen = 128
-)
+// minTokenLen is shorter than any token Seal can produce.
+const minTokenLen = 128
 
 // Seal seals data with the times of p, for the codec's purpose, under the
 // keyring's primary key at p.IssuedAt. It returns [keyring.ErrNoPrimary]

@@ -270,7 +270,7 @@ func TestPrimaryAtIssuedAt(t *testing.T) {
 	}
 }
 
-// TestTimeChecks is ATTACKS D1, D2 and D7.
+// TestTimeChecks is docs/attacks.md D1, D2 and D7.
 func TestTimeChecks(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)

@@ -29,9 +29,12 @@
 //
 //	HKDF-SHA256(secret = master, salt = empty, info = "sessionless/v1/" + P)
 //
-// 32 bytes, derived once per key and purpose and cached with its AES block
-// cipher in the [Ring] ([Ring.Purpose]); a token sealed for one purpose never
-// opens for another.
+// 32 bytes, derived once per key and purpose and kept, with its AES key
+// schedule, in the [Ring] ([Ring.PurposeKeys]); a token sealed for one
+// purpose never opens for another. The keyring knows nothing of tokens:
+// wrapping content keys and counting the tokens each key seals, opens and
+// refuses are the token package's
+// ([github.com/sessionless/sessionless/token.Usage]).
 //
 // # The file
 //

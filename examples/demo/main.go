@@ -47,6 +47,7 @@ import (
 
 	"github.com/sessionless/sessionless/examples/demo/site"
 	"github.com/sessionless/sessionless/keyring"
+	"github.com/sessionless/sessionless/token"
 )
 
 const usage = `Usage:
@@ -176,7 +177,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "demo: error: %v\n", err)
 		return 1
 	}
-	if err := keys.Publish(expvarName); err != nil {
+	usage := token.NewUsage(keys) // the key-usage figures of every token the demo seals and opens
+	if err := usage.Publish(expvarName); err != nil {
 		// Only if the process serves a second demo (the tests do).
 		log.Warn("key-usage figures not published", "err", err)
 	}
@@ -193,7 +195,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.clockSkew != 0 {
 		log.Warn("-clock-skew: this server stamps and checks tokens with a clock shifted from the system's", "skew", o.clockSkew)
 	}
-	h, err := newServer(o, keys, loopback, log)
+	h, err := newServer(o, usage, loopback, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "demo: error: %v\n", err)
 		return 1

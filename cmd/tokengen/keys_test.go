@@ -166,27 +166,29 @@ old   live     2026-08-25T07:00:00Z  2026-08-25T07:00:00Z  2026-10-14T07:00:00Z
 cur   primary  2026-10-14T06:00:00Z  2026-10-14T07:00:00Z  -
 next  pending  2026-11-23T06:00:00Z  2026-11-23T08:00:00Z  -
 `, "")
-	check(t, "list -json", e.cmd("list", "-json"), 0, `[
-  {
-    "id": "old",
-    "created": "2026-08-25T07:00:00Z",
-    "activates": "2026-08-25T07:00:00Z",
-    "state": "droppable",
-    "superseded": "2026-10-14T07:00:00Z"
-  },
-  {
-    "id": "cur",
-    "created": "2026-10-14T06:00:00Z",
-    "activates": "2026-10-14T07:00:00Z",
-    "state": "primary"
-  },
-  {
-    "id": "next",
-    "created": "2026-11-23T06:00:00Z",
-    "activates": "2026-11-23T08:00:00Z",
-    "state": "pending"
-  }
-]
+	check(t, "list -json", e.cmd("list", "-json"), 0, `{
+  "keys": [
+    {
+      "id": "old",
+      "created": "2026-08-25T07:00:00Z",
+      "activates": "2026-08-25T07:00:00Z",
+      "state": "droppable",
+      "superseded": "2026-10-14T07:00:00Z"
+    },
+    {
+      "id": "cur",
+      "created": "2026-10-14T06:00:00Z",
+      "activates": "2026-10-14T07:00:00Z",
+      "state": "primary"
+    },
+    {
+      "id": "next",
+      "created": "2026-11-23T06:00:00Z",
+      "activates": "2026-11-23T08:00:00Z",
+      "state": "pending"
+    }
+  ]
+}
 `, "")
 
 	// An hour later, next is primary and cur live; revoke_before shows.
@@ -198,10 +200,16 @@ cur   live       2026-10-14T06:00:00Z  2026-10-14T07:00:00Z  2026-11-23T08:00:00
 next  primary    2026-11-23T06:00:00Z  2026-11-23T08:00:00Z  -
 revoke_before: 2026-11-23T06:30:00Z
 `, "")
-	var states []keyring.KeyState
+	var got struct {
+		Keys         []keyring.KeyState `json:"keys"`
+		RevokeBefore time.Time          `json:"revoke_before"`
+	}
 	r := e.cmd("list", "-json")
-	if err := json.Unmarshal([]byte(r.stdout), &states); err != nil || len(states) != 3 || states[2].State != keyring.StatePrimary {
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got.Keys) != 3 || got.Keys[2].State != keyring.StatePrimary {
 		t.Errorf("list -json = %q, %v; want three keys, next primary", r.stdout, err)
+	}
+	if want := time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC); !got.RevokeBefore.Equal(want) {
+		t.Errorf("list -json: revoke_before = %v; want %v", got.RevokeBefore, want)
 	}
 
 	// A ring with no active key warns.
@@ -531,6 +539,23 @@ func TestExportKey(t *testing.T) {
 	}
 	check(t, "export-key unknown", e.cmd("export-key", "-kid", "nope", "-purpose", "auth", "-unsafe-print-secret"), 1, "",
 		"tokengen: error: keyring: unknown key id \"nope\"\ntokengen: hint: the keyring has keys old, cur, next\n")
+
+	// Without -kid, the primary key: cur now, next once it activated.
+	for at, want := range map[time.Time]string{t0: "cur", t0.Add(time.Hour): "next"} {
+		e.now = at
+		key, err := ring.UnsafeExportPurposeKey(want, "auth")
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, "export-key at "+formatTime(at), e.cmd("export-key", "-purpose", "auth", "-unsafe-print-secret"), 0,
+			`{"kty":"oct","k":"`+base64.RawURLEncoding.EncodeToString(key)+`","kid":"`+want+`","alg":"A256KW"}`+"\n", "")
+	}
+	// No primary key yet: name one.
+	e2 := newEnv(t)
+	e2.now = t0
+	e2.write(time.Time{}, fixedKey(t, "later", 4, t0, t0.Add(time.Minute)))
+	check(t, "export-key, no primary", e2.cmd("export-key", "-purpose", "auth", "-unsafe-print-secret"), 1, "",
+		"tokengen: error: no key is active yet, so there is no primary key to export\ntokengen: hint: name a pending key with -kid (key later)\n")
 }
 
 func TestReadableFile(t *testing.T) {

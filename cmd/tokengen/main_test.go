@@ -7,11 +7,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"go/build"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -72,7 +72,7 @@ func goTool() string {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
+	return filepath.Join(build.Default.GOROOT, "bin", "go")
 }
 
 // The audit: every output of every run of the tests, and every secret of
@@ -455,7 +455,8 @@ func TestUsageText(t *testing.T) {
 	t.Parallel()
 	c := newCLI(strings.NewReader(""), new(bytes.Buffer), new(bytes.Buffer))
 	flagRE := regexp.MustCompile(`(?m)^    (-[a-z-]+)`)
-	for name, cmd := range c.commands {
+	for _, cmd := range c.commands {
+		name := cmd.name
 		line := fmt.Sprintf("\n    %-11s %s\n", name, cmd.desc)
 		if !strings.Contains(usage, line) {
 			t.Errorf("usage lacks the line %q", line)
@@ -463,7 +464,7 @@ func TestUsageText(t *testing.T) {
 		if !strings.Contains(usage, "tokengen "+name+" ") {
 			t.Errorf("usage lacks a synopsis of %s", name)
 		}
-		if err := cmd.run([]string{"-h"}); err == nil || err.Error() != "flag: help requested" {
+		if err := cmd.run(c, []string{"-h"}); err == nil || err.Error() != "flag: help requested" {
 			t.Fatalf("%s -h = %v; want flag.ErrHelp", name, err)
 		}
 		var defined []string
@@ -485,7 +486,8 @@ func TestHelpEveryCommand(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	c := newCLI(nil, nil, nil)
-	for name, cmd := range c.commands {
+	for _, cmd := range c.commands {
+		name := cmd.name
 		for _, args := range [][]string{{name, "-h"}, {name, "-help"}, {name, "-keyring", e.path, "-h"}, {"help", name}} {
 			r := e.exec("", args...)
 			check(t, fmt.Sprintf("tokengen %q", args), r, 0, cmd.usage, "")
@@ -574,7 +576,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"retire"}, "-kid is required"},
 		{[]string{"retire", "-kid", "a/b"}, "-kid is not a key id: want [A-Za-z0-9_-]{1,32}"},
 		{[]string{"promote", "-kid", strings.Repeat("k", 33)}, "-kid is not a key id: want [A-Za-z0-9_-]{1,32}"},
-		{[]string{"export-key", "-purpose", "auth", "-unsafe-print-secret"}, "-kid is required"},
+		{[]string{"export-key", "-kid", "a b", "-purpose", "auth", "-unsafe-print-secret"}, "-kid is not a key id: want [A-Za-z0-9_-]{1,32}"},
 		{[]string{"export-key", "-kid", "cur", "-unsafe-print-secret"}, "-purpose is required (such as auth or remember)"},
 		{[]string{"export-key", "-kid", "cur", "-purpose", "auth"}, "export-key prints a secret key: add -unsafe-print-secret if that is what you want"},
 		{[]string{"seal", "{}"}, "-purpose is required (such as auth or remember)"},

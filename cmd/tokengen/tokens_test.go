@@ -392,7 +392,7 @@ func TestInternalError(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	c := newCLI(strings.NewReader(""), &stdout, &stderr)
 	secret := base64.RawURLEncoding.EncodeToString(secretBytes(99))
-	c.commands["boom"] = command{"panic", "Usage: boom\n", func([]string) error { panic(errors.New("boom: " + secret)) }}
+	c.commands = append(c.commands, command{"boom", "panic", "Usage: boom\n", func(*cli, []string) error { panic(errors.New("boom: " + secret)) }})
 	if code := c.main([]string{"boom"}); code != 1 {
 		t.Errorf("exit status %d; want 1", code)
 	}

@@ -174,11 +174,13 @@ func (v *timeValue) at(now time.Time) time.Time {
 // if it has one.
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// humanDuration rounds d for a person: to the second from a minute up, to
-// the millisecond below ("in 1h0m0s", not "in 1h0m0.753s").
+// humanDuration shortens a positive d for a person: whole seconds from a
+// minute up ("in 1h0m0s", not "in 1h0m0.753s": an activation on a whole
+// second is a fraction of a second later than the delay asked for), whole
+// milliseconds below.
 func humanDuration(d time.Duration) time.Duration {
-	if d >= time.Minute || d <= -time.Minute {
-		return d.Round(time.Second)
+	if d >= time.Minute {
+		return d.Truncate(time.Second)
 	}
 	return d.Round(time.Millisecond)
 }

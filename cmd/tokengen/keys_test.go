@@ -258,6 +258,18 @@ func TestRotate(t *testing.T) {
 		e.checkFile("old", "cur", "next", addedKey(t, r.stdout))
 	})
 
+	// Keys activate on whole seconds, so an hour's delay is an hour and a
+	// fraction of a second: rotate says "in 1h0m0s".
+	t.Run("the delay is printed for humans", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t)
+		e.now = t0
+		e.initKey()
+		e.now = t0.Add(5*time.Second + 247*time.Millisecond)
+		r := e.cmd("rotate", "-activate-in", "1h")
+		check(t, "rotate", r, 0, re(`added key `+idRE+`: pending, activates 2026-11-23T08:00:06Z \(in 1h0m0s\)\n`), "")
+	})
+
 	t.Run("short delay is rounded up", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)

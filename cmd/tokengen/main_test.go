@@ -102,6 +102,11 @@ func harvest(path string) {
 	if err != nil {
 		return
 	}
+	harvestDoc(data)
+}
+
+// harvestDoc records the secrets of the keyring document data, if it is one.
+func harvestDoc(data []byte) {
 	audit.Lock()
 	seen := audit.harvested[string(data)]
 	audit.Unlock()
@@ -246,6 +251,7 @@ func (e *env) exec(stdin string, args ...string) result {
 		now := e.now
 		c.now = func() time.Time { return now }
 	}
+	harvestDoc([]byte(stdin))
 	code := c.main(args)
 	harvest(e.path)
 	res := result{code, stdout.String(), stderr.String()}
@@ -253,6 +259,12 @@ func (e *env) exec(stdin string, args ...string) result {
 		what:       "tokengen " + strings.Join(args, " "),
 		text:       res.stdout + "\n" + res.stderr,
 		derivedKey: len(args) > 0 && args[0] == "export-key" && slices.Contains(args, "-unsafe-print-secret"),
+	}
+	if keyringOnStdout(args) {
+		// stdout is the keyring document, secrets and all; the rest of
+		// the output is audited against them.
+		harvestDoc(stdout.Bytes())
+		o.text = res.stderr
 	}
 	record(o)
 	if l := leaks(o); len(l) > 0 {
@@ -262,6 +274,20 @@ func (e *env) exec(stdin string, args ...string) result {
 		e.t.Errorf("%s: panicked: %q", o.what, res.stderr)
 	}
 	return res
+}
+
+// keyringOnStdout reports whether the command line args writes a keyring
+// document to stdout: a command that changes the keyring, with -keyring -.
+func keyringOnStdout(args []string) bool {
+	if len(args) == 0 || !slices.Contains([]string{"init", "rotate", "promote", "retire", "revoke"}, args[0]) {
+		return false
+	}
+	for i := 1; i+1 < len(args); i++ {
+		if (args[i] == "-keyring" || args[i] == "--keyring") && args[i+1] == "-" {
+			return true
+		}
+	}
+	return slices.Contains(args, "-keyring=-")
 }
 
 // cmd runs the command name with -keyring and args, and no stdin.

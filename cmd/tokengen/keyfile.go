@@ -37,12 +37,14 @@ func (c *cli) load(k *keyringFlags) (*keyring.Ring, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, withHint(fmt.Errorf("keyring file %s does not exist", k.path), "create one with: tokengen init -keyring "+k.path)
 	case errors.Is(err, keyring.ErrPermissions):
-		return nil, withHint(err, "make it private with: chmod 600 "+k.path+" (or pass -insecure-allow-readable)")
+		return nil, withHint(err, "-insecure-allow-readable loads it anyway, with a warning")
 	case err != nil:
 		return nil, err
 	}
-	if err := modeProblem(k.path); err != nil {
-		c.warnf("%v (chmod 600 %s)", err, k.path)
+	if fi, err := os.Stat(k.path); err == nil {
+		if err := keyring.CheckFileMode(k.path, fi); err != nil {
+			c.warnf("loaded anyway (-insecure-allow-readable): %v", err)
+		}
 	}
 	return r, nil
 }
@@ -121,16 +123,4 @@ func (c *cli) writeStdout(r *keyring.Ring) error {
 		return fmt.Errorf("writing the keyring to stdout: %v", err)
 	}
 	return nil
-}
-
-// modeProblem describes what the keyring permission rule has against the
-// mode of the file at path, or returns nil. (The rule is the library's:
-// this is what tokengen warns about when -insecure-allow-readable loaded
-// the file anyway.)
-func modeProblem(path string) error {
-	fi, err := os.Stat(path)
-	if err != nil || runtime.GOOS == "windows" || fi.Mode().Perm()&0o077 == 0 {
-		return nil
-	}
-	return fmt.Errorf("%s has mode %04o: group or others may read its keys", path, fi.Mode().Perm())
 }

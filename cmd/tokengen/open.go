@@ -13,7 +13,7 @@ import (
 )
 
 // otherPurposes are tried on a token that fails its tag, to tell a token
-// of another purpose from a tampered one.
+// of another purpose from a tampered one (token.Config.OtherPurposes).
 var otherPurposes = []string{"auth", "remember"}
 
 const openUsage = `Usage: tokengen open -keyring FILE -purpose NAME [-leeway DUR] [-at TIME] [TOKEN | -]
@@ -72,6 +72,11 @@ func (c *cli) cmdOpen(args []string) error {
 		return err
 	}
 	cfg := token.Config{Purpose: *tc.purpose, MaxLength: *tc.maxLength, Leeway: *leeway}
+	for _, p := range otherPurposes {
+		if p != cfg.Purpose {
+			cfg.OtherPurposes = append(cfg.OtherPurposes, p)
+		}
+	}
 	if cfg.Leeway == 0 {
 		cfg.Leeway = -1 // token.Config: zero is the default, negative is none
 	}
@@ -118,22 +123,13 @@ func whyNot(r *keyring.Ring, cfg token.Config, leeway time.Duration, raw string,
 		return fail("malformed: not a token of this shape, header or size")
 	case token.ReasonUnknownKey:
 		return withHint(fail("unknown key %s", showKid(raw)), "the key was retired or dropped, or the token is from another keyring; this one has "+idList(r))
-	case token.ReasonBadTag:
-		for _, p := range otherPurposes {
-			if p == cfg.Purpose {
-				continue
-			}
-			alt := cfg
-			alt.Purpose = p
-			codec, err := token.New[json.RawMessage](r, alt)
-			if err != nil {
-				continue
-			}
-			switch _, err := codec.Open(raw, now); token.ReasonOf(err) {
-			case token.ReasonNone, token.ReasonBadClaims, token.ReasonExpired, token.ReasonNotYetValid, token.ReasonRevoked:
-				return fail("wrong purpose: this is %s %s token, not %s", article(p), p, cfg.Purpose)
-			}
+	case token.ReasonWrongPurpose:
+		var wp *token.WrongPurposeError
+		if errors.As(err, &wp) {
+			return fail("wrong purpose: this is %s %s token, not %s", article(wp.Purpose), wp.Purpose, cfg.Purpose)
 		}
+		return fail("wrong purpose")
+	case token.ReasonBadTag:
 		return fail("bad tag: tampered with, or not sealed for %s under key %s of this keyring", cfg.Purpose, showKid(raw))
 	case token.ReasonBadClaims:
 		return fail("bad claims: authentic, but its claims or data are malformed")

@@ -226,6 +226,9 @@ type env struct {
 	dir  string
 	path string
 	now  time.Time // the clock of every run; the zero time is the real clock
+	// clock, if set, is the clock of every run instead of now: a clock
+	// the test moves (TestTwoServerRotation).
+	clock func() time.Time
 }
 
 func newEnv(t *testing.T) *env {
@@ -246,6 +249,9 @@ func (e *env) exec(stdin string, args ...string) result {
 	if !e.now.IsZero() {
 		now := e.now
 		c.now = func() time.Time { return now }
+	}
+	if e.clock != nil {
+		c.now = e.clock
 	}
 	harvestDoc([]byte(stdin))
 	code := c.main(args)

@@ -73,10 +73,12 @@ Options:
     -version                   Print the version and exit.
 
 DUR is a Go duration (90s, 15m, 1h30m) or a number of days (31d). TIME is
-RFC 3339 (2026-11-23T07:30:00Z) or "now". A keyring file must be private:
-owned by the user running tokengen (or root) and not readable by others; it
-is written atomically. The commands that change it lock FILE.lock beside it,
-so two at the same moment take turns.
+RFC 3339 (2026-11-23T07:30:00Z) or "now". The permission rule: a keyring
+file is owned by the user running tokengen with no access for group or
+others (0600, 0400), or owned by root and at most readable by its group
+(0640, 0440); never readable by others. A write is atomic and makes the file
+mode 0600. The commands that change it lock FILE.lock beside it, so two at
+the same moment take turns.
 
 Examples:
     $ export SESSIONLESS_KEYRING_FILE=/etc/myapp/keyring.json

@@ -27,16 +27,40 @@ const kubernetesDoc = "../../docs/kubernetes.md"
 // lang, in order.
 func docBlocks(t *testing.T, lang string) []string {
 	t.Helper()
-	b, err := os.ReadFile(kubernetesDoc)
+	return codeBlocks(t, readText(t, kubernetesDoc), lang)
+}
+
+// readmeBlocks returns the code blocks of the README's section on
+// Kubernetes in the language lang.
+func readmeBlocks(t *testing.T, lang string) []string {
+	t.Helper()
+	const heading = "\n## Deployment on Kubernetes\n"
+	_, section, ok := strings.Cut(readText(t, "../../README.md"), heading)
+	if !ok {
+		t.Fatalf("README.md has no section %q", strings.TrimSpace(heading))
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	return codeBlocks(t, section, lang)
+}
+
+func readText(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return string(b)
+}
+
+// codeBlocks returns the fenced code blocks of text in the language lang.
+func codeBlocks(t *testing.T, text, lang string) []string {
+	t.Helper()
 	var blocks []string
-	for _, m := range regexp.MustCompile("(?ms)^ *```"+lang+"\n(.*?)^ *```\n").FindAllStringSubmatch(string(b), -1) {
+	for _, m := range regexp.MustCompile("(?ms)^ *```"+lang+"\n(.*?)^ *```\n").FindAllStringSubmatch(text, -1) {
 		blocks = append(blocks, m[1])
 	}
 	if len(blocks) == 0 {
-		t.Fatalf("%s has no %s blocks", kubernetesDoc, lang)
+		t.Fatalf("no %s blocks", lang)
 	}
 	return blocks
 }
@@ -206,7 +230,8 @@ func TestKubernetesManifests(t *testing.T) {
 	}
 }
 
-// TestKubernetesCommands checks the guide's shell: every kubectl command
+// TestKubernetesCommands checks the shell of the guide and of the README's
+// section on Kubernetes: every kubectl command
 // names the Secret and its key as the manifests do, and every tokengen
 // command runs (through -keyring -, as the pipes run it) on a keyring like
 // the one the guide speaks of: b7Rt0pQe primary, Xq3v9aBc pending. The
@@ -216,7 +241,7 @@ func TestKubernetesCommands(t *testing.T) {
 	t.Parallel()
 	m := manifests(t)
 	secretName := str(t, m["Secret"], "metadata", "name")
-	blocks := docBlocks(t, "sh")
+	blocks := append(docBlocks(t, "sh"), readmeBlocks(t, "sh")...)
 	all := strings.Join(blocks, "\n")
 	names := map[string]*regexp.Regexp{
 		secretName:  regexp.MustCompile(`kubectl (?:get|patch|create) secret (?:generic )?(\S+)`),
@@ -272,7 +297,7 @@ func TestKubernetesCommands(t *testing.T) {
 			}
 		}
 	}
-	if runs < 8 { // init, list twice, rotate twice, retire twice, revoke
+	if runs < 10 { // the guide: init, list twice, rotate twice, retire twice, revoke; the README: init, list
 		t.Errorf("ran %d tokengen commands of the guide; it has more", runs)
 	}
 

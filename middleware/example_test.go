@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,4 +87,69 @@ func Example() {
 	// 303 /account
 	// 200 the account of Alice
 	// 403
+}
+
+// Example_visitorData keeps a cart for every visitor, anonymous or not,
+// and says once that an item was added.
+func Example_visitorData() {
+	now := time.Now()
+	ring, err := keyring.New([]keyring.Key{keyring.GenerateKey(now, now)}, time.Time{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	type User struct{ Name string }
+	type Visit struct {
+		Cart []string `json:"cart,omitempty"`
+	}
+	sessions, err := middleware.New(ring, middleware.Config[User, Visit]{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /cart", func(w http.ResponseWriter, r *http.Request) {
+		v := sessions.Data(r)
+		v.Cart = append(v.Cart, r.FormValue("item"))
+		if err := sessions.SetData(r, v); err != nil { // too large, say
+			http.Error(w, "cannot add to the cart", http.StatusInternalServerError)
+			return
+		}
+		if err := sessions.AddFlash(r, middleware.Flash{Text: r.FormValue("item") + " added"}); err != nil {
+			http.Error(w, "cannot add to the cart", http.StatusInternalServerError)
+			return
+		}
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		for _, f := range sessions.Flashes(r) {
+			fmt.Fprintf(w, "[%s] ", f.Text)
+		}
+		fmt.Fprintf(w, "cart: %q", sessions.Data(r).Cart)
+	})
+	handler := sessions.Load(mux)
+
+	var cookies []*http.Cookie
+	visit := func(method, target string) {
+		req := httptest.NewRequest(method, target, nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		for _, c := range rec.Result().Cookies() {
+			cookies = slices.DeleteFunc(cookies, func(o *http.Cookie) bool { return o.Name == c.Name })
+			if c.MaxAge >= 0 {
+				cookies = append(cookies, c)
+			}
+		}
+		fmt.Printf("%s %s: %d %s(%d cookies)\n", method, target, rec.Code, rec.Body, len(cookies))
+	}
+	visit("GET", "/")
+	visit("POST", "/cart?item=book")
+	visit("GET", "/")
+	visit("GET", "/")
+	// Output:
+	// GET /: 200 cart: [](0 cookies)
+	// POST /cart?item=book: 303 (2 cookies)
+	// GET /: 200 [book added] cart: ["book"](1 cookies)
+	// GET /: 200 cart: ["book"](1 cookies)
 }

@@ -104,18 +104,34 @@ func (s *Sessions[T, S]) Manager() *remember.Manager[T] { return s.m }
 type ctxKey struct{}
 
 // request is what Load keeps for one request, in one allocation: the
-// context node that carries it, the identity State, the response writer
-// that writes the visitor cookies with the header, and the visitor values.
+// context node that carries it, the identity State and the response
+// writer that writes the visitor cookies with the header. The visitor
+// values come in an allocation of their own when a handler first asks,
+// so that a request that does not pays nothing for them.
 type request[T, S any] struct {
 	context.Context
-	s     *Sessions[T, S]
-	id    *remember.State[T]
-	req   *http.Request // the request that carries this context
-	rw    responseWriter[T, S]
+	s   *Sessions[T, S]
+	id  *remember.State[T]
+	req *http.Request // the request that carries this context
+	rw  responseWriter[T, S]
+	vis *visitorState[S]
+}
+
+// visitorState is the request's view of the visitor data and flash
+// cookies.
+type visitorState[S any] struct {
 	data  slot.Value[visitorData[S]]
 	flash slot.Value[[]Flash]
 	// flashesTaken: Flashes ran, so the incoming flashes are not kept.
 	flashesTaken bool
+}
+
+// visitor returns the request's visitor state, making it on first use.
+func (c *request[T, S]) visitor() *visitorState[S] {
+	if c.vis == nil {
+		c.vis = new(visitorState[S])
+	}
+	return c.vis
 }
 
 func (c *request[T, S]) Value(key any) any {

@@ -42,7 +42,7 @@ func (s *Sessions[T, S]) Data(r *http.Request) S {
 
 // openData opens the visitor cookie on the first call of the request.
 func (s *Sessions[T, S]) openData(rq *request[T, S]) *token.Token[visitorData[S]] {
-	tok, _ := s.data.Get(rq.req, &rq.data, s.cfg.Clock())
+	tok, _ := s.data.Get(rq.req, &rq.visitor().data, s.cfg.Clock())
 	return tok
 }
 
@@ -65,12 +65,12 @@ func (s *Sessions[T, S]) SetData(r *http.Request, data S) error {
 		return ErrNotLoaded
 	}
 	if reflect.ValueOf(&data).Elem().IsZero() {
-		s.data.Clear(r, &rq.data) // no data, no cookie
+		s.data.Clear(r, &rq.visitor().data) // no data, no cookie
 		return nil
 	}
 	now := s.cfg.Clock()
 	since := now.Unix()
-	if tok, ok := s.data.Get(r, &rq.data, now); ok {
+	if tok, ok := s.data.Get(r, &rq.visitor().data, now); ok {
 		since = tok.Data.Since
 	}
 	return s.sealData(rq, visitorData[S]{Since: since, Data: data}, now)
@@ -84,24 +84,24 @@ func (s *Sessions[T, S]) sealData(rq *request[T, S], v visitorData[S], now time.
 		exp = end
 	}
 	if exp.Unix() <= now.Unix() {
-		s.data.Clear(rq.req, &rq.data) // at its absolute end: start afresh
+		s.data.Clear(rq.req, &rq.visitor().data) // at its absolute end: start afresh
 		v.Since = now.Unix()
 		exp = now.Add(s.cfg.VisitorIdle)
 	}
-	return s.data.Set(&rq.data, token.Params{IssuedAt: now, Expiry: exp}, v, exp.Sub(now))
+	return s.data.Set(&rq.visitor().data, token.Params{IssuedAt: now, Expiry: exp}, v, exp.Sub(now))
 }
 
 // commitData queues the visitor cookie for the header: a change, a
 // deletion, or a refresh of data that was read and is due one.
 func (s *Sessions[T, S]) commitData(w http.ResponseWriter, rq *request[T, S]) {
 	now := s.cfg.Clock()
-	if rq.data.Opened() && !rq.data.Pending() {
-		if tok, ok := s.data.Get(rq.req, &rq.data, now); ok && s.dataDue(tok.Claims, now) {
+	if rq.visitor().data.Opened() && !rq.visitor().data.Pending() {
+		if tok, ok := s.data.Get(rq.req, &rq.visitor().data, now); ok && s.dataDue(tok.Claims, now) {
 			_ = s.sealData(rq, tok.Data, now) // on failure the cookie still holds the data
 		}
 	}
-	if rq.data.Pending() {
-		_ = s.data.Commit(w, rq.req, &rq.data)
+	if rq.visitor().data.Pending() {
+		_ = s.data.Commit(w, rq.req, &rq.visitor().data)
 	}
 }
 

@@ -88,7 +88,7 @@ func TestAPIAnswers(t *testing.T) {
 	})
 }
 
-// TestHeaders is ATTACKS E7: every response varies on Cookie; responses
+// TestHeaders is docs/attacks.md E7: every response varies on Cookie; responses
 // that set or clear a cookie are not stored; one Set-Cookie per name.
 func TestHeaders(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -131,7 +131,7 @@ func TestHeaders(t *testing.T) {
 	})
 }
 
-// TestUniformRefusals is ATTACKS H1: whatever is wrong with the cookie,
+// TestUniformRefusals is docs/attacks.md H1: whatever is wrong with the cookie,
 // the answer is the same status, headers and body, and the log line holds
 // a reason but no token.
 func TestUniformRefusals(t *testing.T) {
@@ -224,7 +224,7 @@ func TestUniformRefusals(t *testing.T) {
 	}
 }
 
-// TestTokenOnlyFromCookies is ATTACKS E6: a token in the query, a form
+// TestTokenOnlyFromCookies is docs/attacks.md E6: a token in the query, a form
 // field or the Authorization header is ignored.
 func TestTokenOnlyFromCookies(t *testing.T) {
 	a := newApp(t, config{})
@@ -253,7 +253,7 @@ func TestTokenOnlyFromCookies(t *testing.T) {
 	}
 }
 
-// TestCrossSite is ATTACKS F4: a cross-site POST to login or logout is
+// TestCrossSite is docs/attacks.md F4: a cross-site POST to login or logout is
 // refused by http.CrossOriginProtection.
 func TestCrossSite(t *testing.T) {
 	a := newApp(t, config{})
@@ -282,7 +282,7 @@ func TestCrossSite(t *testing.T) {
 	expect(t, "still logged in", b.get("/account"), 200, "secret of Alice")
 }
 
-// TestReturnTo is ATTACKS G through the login form: only same-site paths
+// TestReturnTo is docs/attacks.md G through the login form: only same-site paths
 // are followed.
 func TestReturnTo(t *testing.T) {
 	a := newApp(t, config{})

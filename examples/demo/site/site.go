@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -53,20 +54,17 @@ type Config struct {
 	// Logger receives the library's lines (refused cookies) and the site's.
 	// If nil, slog.Default().
 	Logger *slog.Logger
+	// OnReject is remember.Config.OnReject: called for every cookie that
+	// was present but refused. The demo counts them (GET /debug/vars).
+	// May be nil.
+	OnReject func(context.Context, remember.Rejection)
 	// ClockSkew moves this site's clock (the session manager's, which
 	// stamps and checks the tokens, and the status line's) ahead of the
-	// system's by this much, or behind if negative. Test only: the fleet
-	// test (fleet/) runs one server of several with its clock 30 s ahead to
-	// show that the tokens' clock leeway absorbs it. Zero in real use.
+	// system's by this much, or behind if negative (the demo's -clock-skew
+	// flag): the fleet test (fleet/) runs one server of several with its
+	// clock 30 s ahead to show that the tokens' clock leeway absorbs it.
+	// Zero in real use.
 	ClockSkew time.Duration
-}
-
-// User is the payload sealed in both tokens: enough to greet the visitor
-// and to find the account again. The short JSON names keep the cookies
-// small.
-type User struct {
-	Username string `json:"u"`
-	Name     string `json:"n"`
 }
 
 //go:embed templates/*.html
@@ -109,6 +107,7 @@ func New(cfg Config) (http.Handler, error) {
 	s, err := middleware.New(cfg.Keys, middleware.Config[User, struct{}]{
 		InsecureHTTP: cfg.InsecureHTTP,
 		Logger:       cfg.Logger,
+		OnReject:     cfg.OnReject,
 		Clock:        now,
 	})
 	if err != nil {

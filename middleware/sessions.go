@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -59,13 +58,24 @@ func New[T, S any](src keyring.Source, cfg Config[T, S]) (*Sessions[T, S], error
 // slotConfig describes the cookie name, sealed for purpose.
 func (s *Sessions[T, S]) slotConfig(name, purpose string) slot.Config {
 	cfg := s.cfg
+	var others []string
+	for _, p := range purposes {
+		if p != purpose {
+			others = append(others, remember.AppPurpose(cfg.App, p))
+		}
+	}
 	return slot.Config{
-		Cookie:  cookie.Config{Name: name, SameSite: cfg.SameSite, MaxChunks: cfg.MaxChunks, InsecureHTTP: cfg.InsecureHTTP, Logger: discard},
-		Purpose: remember.AppPurpose(cfg.App, purpose),
-		Leeway:  cfg.Leeway,
-		Report:  s.report,
+		Cookie:        cookie.Config{Name: name, SameSite: cfg.SameSite, MaxChunks: cfg.MaxChunks, InsecureHTTP: cfg.InsecureHTTP, Logger: discard},
+		Purpose:       remember.AppPurpose(cfg.App, purpose),
+		OtherPurposes: others,
+		Leeway:        cfg.Leeway,
+		Report:        s.report,
 	}
 }
+
+// purposes are every purpose of the library: a token of another one in a
+// visitor cookie is reported as wrong_purpose rather than bad_tag.
+var purposes = []string{remember.PurposeAuth, remember.PurposeRemember, remember.PurposeFresh, PurposeVisitor, PurposeFlash, PurposeOnce}
 
 // discard keeps the cookie package's InsecureHTTP warning to the one that
 // package remember logs.
@@ -74,21 +84,12 @@ var discard = slog.New(slog.DiscardHandler)
 // report hands a refused visitor cookie to Config.OnReject and the log,
 // as package remember does with the identity cookies.
 func (s *Sessions[T, S]) report(ctx context.Context, name string, err error) {
-	rej := remember.Rejection{Cookie: name, Reason: remember.Reason(token.ReasonOf(err)), Err: err}
-	switch {
-	case errors.Is(err, cookie.ErrAmbiguous):
-		rej.Reason = remember.ReasonDuplicate
-	case rej.Reason == remember.Reason(token.ReasonOther):
-		rej.Reason = remember.ReasonMalformed
-	}
-	if te := (*token.TimeError)(nil); errors.As(err, &te) {
-		rej.KeyID = te.Claims.KeyID
-	}
+	rej := remember.Rejection{Cookie: name, Reason: slot.Reason(err), KeyID: slot.KeyID(err), Err: err}
 	if s.cfg.OnReject != nil {
 		s.cfg.OnReject(ctx, rej)
 	}
 	level := slog.LevelInfo
-	if rej.Reason == remember.ReasonExpired {
+	if rej.Reason == token.ReasonExpired {
 		level = slog.LevelDebug
 	}
 	s.cfg.Logger.LogAttrs(ctx, level, "middleware: cookie refused",

@@ -139,18 +139,18 @@ func TestVisitorDataBadCookie(t *testing.T) {
 	ob.post("/cart", url.Values{"item": {"book"}})
 	foreign := ob.cookies["__Host-visitor"].Value
 	tampered := []byte(good)
-	tampered[len(tampered)-30] ^= 1
+	tampered[len(tampered)-30] = map[bool]byte{true: 'B', false: 'A'}[tampered[len(tampered)-30] == 'A'] // another base64url digit
 	for _, tt := range []struct {
 		name   string
 		header string
-		reason remember.Reason
+		reason token.Reason
 	}{
-		{"garbage", "__Host-visitor=garbage", remember.ReasonMalformed},
-		{"tampered", "__Host-visitor=" + string(tampered), remember.ReasonBadTag},
-		{"another keyring", "__Host-visitor=" + foreign, remember.ReasonUnknownKey},
-		{"an auth token", "__Host-visitor=" + auth, remember.ReasonBadTag},
-		{"twice", "__Host-visitor=" + good + "; __Host-visitor=" + good, remember.ReasonDuplicate},
-		{"quoted", `__Host-visitor="` + good + `"`, remember.ReasonMalformed},
+		{"garbage", "__Host-visitor=garbage", token.ReasonMalformed},
+		{"tampered", "__Host-visitor=" + string(tampered), token.ReasonBadTag},
+		{"another keyring", "__Host-visitor=" + foreign, token.ReasonUnknownKey},
+		{"an auth token", "__Host-visitor=" + auth, token.ReasonWrongPurpose},
+		{"twice", "__Host-visitor=" + good + "; __Host-visitor=" + good, token.ReasonDuplicate},
+		{"quoted", `__Host-visitor="` + good + `"`, token.ReasonMalformed},
 	} {
 		a.rejected = nil
 		req := httptest.NewRequest("GET", "https://example.test/me", nil)

@@ -11,7 +11,6 @@ import (
 	"github.com/sessionless/sessionless/internal/slot"
 	"github.com/sessionless/sessionless/keyring"
 	"github.com/sessionless/sessionless/remember"
-	"github.com/sessionless/sessionless/token"
 )
 
 // Sessions is everything a handler needs: the visitor's identity (State,
@@ -88,12 +87,7 @@ func (s *Sessions[T, S]) report(ctx context.Context, name string, err error) {
 	if s.cfg.OnReject != nil {
 		s.cfg.OnReject(ctx, rej)
 	}
-	level := slog.LevelInfo
-	if rej.Reason == token.ReasonExpired {
-		level = slog.LevelDebug
-	}
-	s.cfg.Logger.LogAttrs(ctx, level, "middleware: cookie refused",
-		slog.String("cookie", rej.Cookie), slog.String("reason", string(rej.Reason)), slog.String("kid", rej.KeyID))
+	slot.Log(s.cfg.Logger, ctx, rej.Cookie, rej.Reason, rej.KeyID)
 }
 
 // Manager returns the identity manager, for code outside net/http

@@ -3,7 +3,6 @@ package remember
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -75,10 +74,5 @@ func (m *Manager[T]) report(ctx context.Context, rej Rejection) {
 	if m.cfg.OnReject != nil {
 		m.cfg.OnReject(ctx, rej)
 	}
-	level := slog.LevelInfo
-	if rej.Reason == token.ReasonExpired {
-		level = slog.LevelDebug
-	}
-	m.cfg.Logger.LogAttrs(ctx, level, "remember: cookie refused",
-		slog.String("cookie", rej.Cookie), slog.String("reason", string(rej.Reason)), slog.String("kid", rej.KeyID))
+	slot.Log(m.cfg.Logger, ctx, rej.Cookie, rej.Reason, rej.KeyID)
 }

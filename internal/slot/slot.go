@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -200,4 +201,16 @@ func KeyID(err error) string {
 		return te.Claims.KeyID
 	}
 	return ""
+}
+
+// Log writes the line of a refused cookie: its name, reason and key id,
+// never the token. Expired tokens, the everyday case, are logged at Debug
+// level; other refusals at Info.
+func Log(l *slog.Logger, ctx context.Context, name string, reason token.Reason, kid string) {
+	level := slog.LevelInfo
+	if reason == token.ReasonExpired {
+		level = slog.LevelDebug
+	}
+	l.LogAttrs(ctx, level, "sessionless: cookie refused",
+		slog.String("cookie", name), slog.String("reason", string(reason)), slog.String("kid", kid))
 }

@@ -90,6 +90,10 @@ func (s *Sessions[T, S]) report(ctx context.Context, name string, err error) {
 	slot.Log(s.cfg.Logger, ctx, rej.Cookie, rej.Reason, rej.KeyID)
 }
 
+// Config returns the configuration with its defaults filled in (those of
+// the identity are in Manager().Config()).
+func (s *Sessions[T, S]) Config() Config[T, S] { return s.cfg }
+
 // Manager returns the identity manager, for code outside net/http
 // handlers (tests, tools).
 func (s *Sessions[T, S]) Manager() *remember.Manager[T] { return s.m }

@@ -27,7 +27,8 @@ type visitorData[S any] struct {
 // What Data holds is never identity nor authorisation: it may have been
 // written before the visitor logged in, by another tab, or replayed from
 // an older copy of the cookie. Check anything it names against the
-// application's own records.
+// application's own records. Like the request, what Data keeps for it is
+// not safe for use by several goroutines at once.
 func (s *Sessions[T, S]) Data(r *http.Request) S {
 	rq := s.from(r)
 	if rq == nil {

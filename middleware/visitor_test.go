@@ -554,3 +554,51 @@ func newJar(t testing.TB) http.CookieJar {
 	}
 	return jar
 }
+
+// VisitV2 is Visit in the next version of the application: it gained a
+// field.
+type VisitV2 struct {
+	Cart   []string `json:"cart,omitempty"`
+	Theme  string   `json:"theme,omitempty"`
+	Coupon string   `json:"coupon,omitempty"`
+}
+
+// TestVisitorDataRollingDeploy: visitor data written by one version opens
+// on the other, in both directions, during a rolling deploy.
+func TestVisitorDataRollingDeploy(t *testing.T) {
+	v1 := newApp(t, config{})
+	v2, err := middleware.New(v1.ring, middleware.Config[User, VisitV2]{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip := func(h http.Handler, cookies []*http.Cookie) []*http.Cookie {
+		req := httptest.NewRequest("GET", "https://example.test/", nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Result().Cookies()
+	}
+	// V2 writes, V1 reads (Coupon ignored) and writes, V2 reads again.
+	fromV2 := roundTrip(v2.Load(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := v2.SetData(r, VisitV2{Cart: []string{"book"}, Coupon: "XMAS"}); err != nil {
+			t.Error(err)
+		}
+	})), nil)
+	fromV1 := roundTrip(v1.s.Load(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := v1.s.Data(r)
+		if !cmp.Equal(v.Cart, []string{"book"}) {
+			t.Errorf("V1 read %+v; want the cart V2 wrote", v)
+		}
+		v.Theme = "dark"
+		if err := v1.s.SetData(r, v); err != nil {
+			t.Error(err)
+		}
+	})), fromV2)
+	roundTrip(v2.Load(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if v := v2.Data(r); !cmp.Equal(v, VisitV2{Cart: []string{"book"}, Theme: "dark"}) {
+			t.Errorf("V2 read %+v; want the cart and V1's theme", v)
+		}
+	})), fromV1)
+}

@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/sessionless/sessionless/token"
@@ -36,7 +37,10 @@ func (s *Sessions[T, S]) AddFlash(r *http.Request, f Flash) error {
 		pending = tok.Data
 	}
 	pending = append(pending[:len(pending):len(pending)], f)
-	return s.flash.Set(&rq.visitor().flash, token.Params{IssuedAt: now, Expiry: now.Add(s.cfg.FlashLifetime)}, pending, 0)
+	if err := s.flash.Set(&rq.visitor().flash, token.Params{IssuedAt: now, Expiry: now.Add(s.cfg.FlashLifetime)}, pending, 0); err != nil {
+		return fmt.Errorf("middleware: flash: %w", err)
+	}
+	return nil
 }
 
 // Flashes returns the flash messages waiting for this visitor, oldest

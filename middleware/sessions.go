@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/sessionless/sessionless/cookie"
 	"github.com/sessionless/sessionless/internal/slot"
@@ -23,6 +24,7 @@ type Sessions[T, S any] struct {
 	m     *remember.Manager[T]
 	data  *slot.Slot[visitorData[S]]
 	flash *slot.Slot[[]Flash]
+	once  sync.Map // name → *slot.Slot[onceValue]
 }
 
 // New returns the Sessions of the keys of src. cfg's zero value gives the

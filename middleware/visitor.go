@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"time"
@@ -89,7 +90,10 @@ func (s *Sessions[T, S]) sealData(rq *request[T, S], v visitorData[S], now time.
 		v.Since = now.Unix()
 		exp = now.Add(s.cfg.VisitorIdle)
 	}
-	return s.data.Set(&rq.visitor().data, token.Params{IssuedAt: now, Expiry: exp}, v, exp.Sub(now))
+	if err := s.data.Set(&rq.visitor().data, token.Params{IssuedAt: now, Expiry: exp}, v, exp.Sub(now)); err != nil {
+		return fmt.Errorf("middleware: visitor data: %w", err)
+	}
+	return nil
 }
 
 // commitData queues the visitor cookie for the header: a change, a

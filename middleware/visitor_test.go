@@ -191,6 +191,17 @@ func TestVisitorDataTooLarge(t *testing.T) {
 	if got := b.me(); !cmp.Equal(got.Cart, []string{"book"}) {
 		t.Errorf("after a refused change /me cart = %v; want [book]", got.Cart)
 	}
+	a.s.Load(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := a.s.SetData(r, Visit{Theme: strings.Repeat("x", 9000)}); !errors.Is(err, token.ErrTooLong) {
+			t.Errorf("SetData of 9000 bytes = %v; want token.ErrTooLong", err)
+		}
+		if err := a.s.AddFlash(r, middleware.Flash{Text: strings.Repeat("x", 9000)}); !errors.Is(err, token.ErrTooLong) {
+			t.Errorf("AddFlash of 9000 bytes = %v; want token.ErrTooLong", err)
+		}
+		if err := a.s.SetOnce(w, r, "big", strings.Repeat("x", 9000)); !errors.Is(err, token.ErrTooLong) {
+			t.Errorf("SetOnce of 9000 bytes = %v; want token.ErrTooLong", err)
+		}
+	})).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "https://example.test/", nil))
 	// Chunked like the other cookies.
 	rec = b.post("/cart", url.Values{"item": {strings.Repeat("x", 5000)}})
 	if got := setCookies(t, rec); !cmp.Equal(got, []string{"__Host-visitor", "__Host-visitor.1", "__Host-visitor.2"}) {

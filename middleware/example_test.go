@@ -1,6 +1,8 @@
 package middleware_test
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
 	"fmt"
 	"log"
 	"net/http"
@@ -152,4 +154,72 @@ func Example_visitorData() {
 	// POST /cart?item=book: 303 (2 cookies)
 	// GET /: 200 [book added] cart: ["book"](1 cookies)
 	// GET /: 200 cart: ["book"](1 cookies)
+}
+
+// Example_oneShot carries an OAuth state from the redirect to the
+// provider to its callback in a one-shot value, and compares it with the
+// callback's in constant time: the cookie alone cannot stop a copy of it
+// from being replayed within its ten minutes.
+func Example_oneShot() {
+	now := time.Now()
+	ring, err := keyring.New([]keyring.Key{keyring.GenerateKey(now, now)}, time.Time{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	type User struct{ Name string }
+	sessions, err := middleware.New(ring, middleware.Config[User, struct{}]{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /login/provider", func(w http.ResponseWriter, r *http.Request) {
+		state := rand.Text() // and a PKCE verifier, in a second value
+		if err := sessions.SetOnce(w, r, "oauth-state", state); err != nil {
+			http.Error(w, "cannot start the login", http.StatusInternalServerError)
+			return
+		}
+		http.Redirect(w, r, "https://provider.example/authorize?state="+url.QueryEscape(state), http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /login/provider/callback", func(w http.ResponseWriter, r *http.Request) {
+		want, ok := sessions.TakeOnce(w, r, "oauth-state")
+		got := r.URL.Query().Get("state")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			http.Error(w, "bad state", http.StatusBadRequest)
+			return
+		}
+		// Exchange the code (single-use at the provider), then Login.
+		fmt.Fprint(w, "state checked")
+	})
+	handler := sessions.Load(mux)
+
+	// start goes to the provider and returns the state and the cookies.
+	start := func() (string, []*http.Cookie) {
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, httptest.NewRequest("GET", "/login/provider", nil))
+		loc, _ := url.Parse(rec.Header().Get("Location"))
+		return loc.Query().Get("state"), rec.Result().Cookies()
+	}
+	// callback comes back with state and the browser's cookies, and keeps
+	// what the answer sets.
+	callback := func(state string, cookies *[]*http.Cookie) {
+		req := httptest.NewRequest("GET", "/login/provider/callback?state="+url.QueryEscape(state), nil)
+		for _, c := range *cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		for _, c := range rec.Result().Cookies() {
+			*cookies = slices.DeleteFunc(*cookies, func(o *http.Cookie) bool { return o.Name == c.Name })
+		}
+		fmt.Println(rec.Code, strings.TrimSpace(rec.Body.String()))
+	}
+	state, cookies := start()
+	callback(state, &cookies) // the real state
+	callback(state, &cookies) // again: the cookie is gone
+	_, cookies = start()
+	callback("forged", &cookies)
+	// Output:
+	// 200 state checked
+	// 400 bad state
+	// 400 bad state
 }

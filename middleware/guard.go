@@ -62,8 +62,10 @@ func (s *Sessions[T, S]) RequireFresh(win remember.Window) func(http.Handler) ht
 }
 
 // Fresh reports whether the visitor entered the password within win, as
-// RequireFresh checks it, for a handler that decides for itself. A
-// sliding win writes the fresh cookie: call it before writing the body.
+// RequireFresh checks it, for a handler that decides for itself (or a
+// page that says whether the sudo route would open now). A sliding win
+// keeps the fresh cookie alive, so call it before writing the body; with
+// a nil w it only answers.
 func (s *Sessions[T, S]) Fresh(w http.ResponseWriter, r *http.Request, win remember.Window) bool {
 	return s.m.Fresh(w, r, s.State(r), win)
 }

@@ -72,24 +72,31 @@ func (s *Sessions[T, S]) SetData(r *http.Request, data S) error {
 	}
 	now := s.cfg.Clock()
 	since := now.Unix()
-	if tok, ok := s.data.Get(r, &rq.visitor().data, now); ok {
+	if tok, ok := s.data.Get(r, &rq.visitor().data, now); ok && s.dataLives(tok.Data.Since, now) {
 		since = tok.Data.Since
-	}
+	} // else new data, or data at its absolute end (open within the leeway): start afresh
 	return s.sealData(rq, visitorData[S]{Since: since, Data: data}, now)
 }
 
-// sealData seals v for the response, with its sliding expiry capped by
-// its absolute end.
-func (s *Sessions[T, S]) sealData(rq *request[T, S], v visitorData[S], now time.Time) error {
+// dataExpiry is the expiry of data first written at since, sealed at now:
+// the idle window, capped by the absolute lifetime.
+func (s *Sessions[T, S]) dataExpiry(since int64, now time.Time) time.Time {
 	exp := now.Add(s.cfg.VisitorIdle)
-	if end := time.Unix(v.Since, 0).Add(s.cfg.VisitorLifetime); exp.After(end) {
+	if end := time.Unix(since, 0).Add(s.cfg.VisitorLifetime); exp.After(end) {
 		exp = end
 	}
-	if exp.Unix() <= now.Unix() {
-		s.data.Clear(rq.req, &rq.visitor().data) // at its absolute end: start afresh
-		v.Since = now.Unix()
-		exp = now.Add(s.cfg.VisitorIdle)
-	}
+	return exp
+}
+
+// dataLives reports whether data first written at since may be sealed
+// again at now: its absolute end is at least a second away.
+func (s *Sessions[T, S]) dataLives(since int64, now time.Time) bool {
+	return s.dataExpiry(since, now).Unix() > now.Unix()
+}
+
+// sealData seals v for the response; v.Since must live at now.
+func (s *Sessions[T, S]) sealData(rq *request[T, S], v visitorData[S], now time.Time) error {
+	exp := s.dataExpiry(v.Since, now)
 	if err := s.data.Set(&rq.visitor().data, token.Params{IssuedAt: now, Expiry: exp}, v, exp.Sub(now)); err != nil {
 		return fmt.Errorf("middleware: visitor data: %w", err)
 	}
@@ -101,7 +108,7 @@ func (s *Sessions[T, S]) sealData(rq *request[T, S], v visitorData[S], now time.
 func (s *Sessions[T, S]) commitData(w http.ResponseWriter, rq *request[T, S]) {
 	now := s.cfg.Clock()
 	if rq.visitor().data.Opened() && !rq.visitor().data.Pending() {
-		if tok, ok := s.data.Get(rq.req, &rq.visitor().data, now); ok && s.dataDue(tok.Claims, now) {
+		if tok, ok := s.data.Get(rq.req, &rq.visitor().data, now); ok && s.dataDue(tok.Claims, now) && s.dataLives(tok.Data.Since, now) {
 			_ = s.sealData(rq, tok.Data, now) // on failure the cookie still holds the data
 		}
 	}

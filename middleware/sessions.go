@@ -50,7 +50,9 @@ func New[T, S any](src keyring.Source, cfg Config[T, S]) (*Sessions[T, S], error
 	if s.flash, err = slot.New[[]Flash](src, s.slotConfig(cfg.FlashCookie, PurposeFlash)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	if _, err := s.onceSlot("x"); err != nil {
+	// A one-shot value named n lives in OnceCookie-n: check that the
+	// prefix makes a valid cookie name.
+	if _, err := slot.New[onceValue](src, s.slotConfig(cfg.OnceCookie+"-n", PurposeOnce)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return s, nil
@@ -135,6 +137,8 @@ func (c *request[T, S]) visitor() *visitorState[S] {
 	return c.vis
 }
 
+// Value returns the request state for ctxKey, and asks the parent context
+// for any other key.
 func (c *request[T, S]) Value(key any) any {
 	if key == (ctxKey{}) {
 		return c

@@ -1,6 +1,6 @@
 module github.com/sessionless/sessionless/bench
 
-go 1.26.0
+go 1.26.6
 
 require (
 	github.com/alexedwards/scs/v2 v2.9.0

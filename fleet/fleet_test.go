@@ -5,11 +5,9 @@ package fleet
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -21,12 +19,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/sessionless/sessionless/keyring"
 )
 
 var (
-	fleetDuration = flag.Duration("fleet.duration", 10*time.Second, "how long TestFleet drives load; the long form is 60s")
+	fleetDuration = flag.Duration("fleet.duration", 10*time.Second, "how long TestFleet drives load at least; the long form is 60s")
 	fleetVisitors = flag.Int("fleet.visitors", 50, "how many simulated visitors TestFleet runs")
 	fleetRace     = flag.Bool("fleet.race", false, "build the demo servers with -race and fail on any race they report")
 )
@@ -42,61 +38,70 @@ const (
 	clockSkew = "30s"
 	// settle is how long the load goes on after the last fault at least.
 	settle = 4 * time.Second
+	// helperTimeout bounds every wait of the test on a server or on
+	// HAProxy.
+	helperTimeout = 30 * time.Second
 )
 
-// artifacts is where the reports go (git-ignored).
-const artifacts = "artifacts"
-
-// server is one demo server: a port kept across restarts, and each
-// process that served on it.
+// server is one demo server: a name in HAProxy, a port kept across
+// restarts, and each process that served on it.
 type server struct {
 	name string
-	be   *backend
 	port int
 
 	mu   sync.Mutex
-	incs []*process // incarnations, the current last
-	env  []string
+	incs []*incarnation // the current last
 }
 
-func (s *server) current() *process {
+// incarnation is one process of a server.
+type incarnation struct {
+	p     *process
+	build string   // buildReal, buildGained, buildLost
+	args  []string // beyond -addr and -keyring
+	final *serverFigures
+}
+
+func (s *server) addr() string { return fmt.Sprintf("127.0.0.1:%d", s.port) }
+
+func (s *server) current() *incarnation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.incs[len(s.incs)-1]
 }
 
-func (s *server) incarnations() []*process {
+func (s *server) incarnations() []*incarnation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.incs)
 }
 
-// fleet is the servers, their shared keyring file, the proxy, and the
+// fleet is the servers, the Secret volume they share, HAProxy, and the
 // binaries.
 type fleet struct {
 	t        *testing.T
 	dir      string
-	demo     string
+	bins     map[string]string // demo builds by name
 	tokengen string
-	keys     string // the keyring file
+	work     string // the operator's copy of the keyring, which tokengen changes
+	vol      *secretVolume
 	procs    procSet
 	servers  []*server
-	proxy    *proxy
-	front    *httptest.Server
+	lb       *haproxy
 	oldKey   string
-	rot      rotation // set by the rotation fault
+	rot      rotation // set by the rolling deploy
 	bindRetr int      // bind failures retried
 }
 
-// newFleet builds the binaries, creates the keyring, starts the servers
-// and the proxy. Everything it starts is stopped by t.Cleanup.
+// newFleet builds the binaries, creates the keyring and its volume,
+// starts the servers and HAProxy. Everything it starts is stopped by
+// t.Cleanup.
 func newFleet(t *testing.T) *fleet {
-	f := &fleet{t: t, dir: t.TempDir()}
+	lbBin := haproxyPath(t)
+	f := &fleet{t: t, dir: sharedTempDir(t), bins: map[string]string{}}
 	t.Cleanup(func() { f.procs.killAll(t) })
-	bins := build(t, f.dir, *fleetRace, "./examples/demo", "./cmd/tokengen")
-	f.demo, f.tokengen = bins[0], bins[1]
-	f.keys = filepath.Join(f.dir, "keys.json")
-	out, err := f.runTokengen("init", "-keyring", f.keys)
+	f.buildAll()
+	f.work = filepath.Join(t.TempDir(), keyFile)
+	out, err := f.runTokengen("init", "-keyring", f.work)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,25 +110,99 @@ func newFleet(t *testing.T) *fleet {
 		t.Fatalf("tokengen init said %q; want the key id", out)
 	}
 	f.oldKey = m[1]
-	var backends []*backend
+	f.vol = &secretVolume{dir: filepath.Join(f.dir, "secret"), mount: f.chooseMount()}
+	if err := os.Mkdir(f.vol.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.publishWork(); err != nil {
+		t.Fatal(err)
+	}
+	var lbs []lbServer
 	for i := range numServers {
-		s := &server{name: fmt.Sprintf("server-%d", i), be: &backend{name: fmt.Sprintf("server-%d", i)}}
-		if err := f.start(s, true); err != nil {
+		s := &server{name: fmt.Sprintf("server-%d", i)}
+		if err := f.start(s, true, buildReal); err != nil {
 			t.Fatal(err)
 		}
 		f.servers = append(f.servers, s)
-		backends = append(backends, s.be)
+		lbs = append(lbs, lbServer{s.name, s.addr()})
 	}
-	f.proxy = newProxy(backends)
-	f.front = httptest.NewServer(f.proxy.handler())
-	t.Cleanup(f.front.Close)
-	t.Cleanup(f.proxy.transport.CloseIdleConnections)
+	if f.lb, err = startHAProxy(t, &f.procs, lbBin, t.TempDir(), lbs); err != nil {
+		t.Fatal(err)
+	}
 	return f
 }
 
-// runTokengen runs the tokengen binary and returns its stdout.
+// sharedTempDir is a t.TempDir the servers' user can enter (when they run
+// as another user) to run the binaries and read the key volume.
+func sharedTempDir(t *testing.T) string {
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// buildAll builds tokengen and the three builds of the demo.
+func (f *fleet) buildAll() {
+	root := moduleRoot(f.t)
+	bins := []binary{{pkg: "./cmd/tokengen", out: filepath.Join(f.dir, "tokengen")}}
+	f.tokengen = bins[0].out
+	for _, b := range []string{buildReal, buildGained, buildLost} {
+		bin := binary{pkg: "./examples/demo", out: filepath.Join(f.dir, "demo-"+b)}
+		if b != buildReal {
+			var err error
+			if bin.overlay, err = writeOverlay(root, f.t.TempDir(), b); err != nil {
+				f.t.Fatal(err)
+			}
+		}
+		f.bins[b] = bin.out
+		bins = append(bins, bin)
+	}
+	build(f.t, *fleetRace, bins...)
+}
+
+// chooseMount is kubernetesMount, if the keyring package of this tree
+// accepts it.
+func (f *fleet) chooseMount() mount {
+	m := kubernetesMount()
+	data, err := os.ReadFile(f.work)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	err = checkMount(filepath.Join(f.t.TempDir(), "probe"), m, data)
+	if err == nil || m.cred == nil {
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		f.t.Logf("key file: %s", m.desc)
+		return m
+	}
+	// TODO(issue 12): remove once the key-file rule that accepts a
+	// root-owned, group-readable file is in this tree.
+	fb := mount{mode: 0o400, uid: runAsUser, gid: runAsGroup, cred: m.cred,
+		desc: fmt.Sprintf("mode 0400, owned by the servers' user %d (fallback: %v)", runAsUser, err)}
+	f.t.Logf("key file: %s", fb.desc)
+	return fb
+}
+
+// publishWork delivers the operator's copy to the servers through the
+// volume, as the kubelet does after kubectl applied the Secret.
+func (f *fleet) publishWork() error {
+	data, err := os.ReadFile(f.work)
+	if err != nil {
+		return err
+	}
+	return f.vol.publish(data)
+}
+
+// runTokengen runs the tokengen binary (as the operator: the test's user)
+// and returns its stdout.
 func (f *fleet) runTokengen(args ...string) (string, error) {
-	cmd := exec.Command(f.tokengen, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), helperTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, f.tokengen, args...)
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -132,10 +211,10 @@ func (f *fleet) runTokengen(args ...string) (string, error) {
 	return stdout.String(), nil
 }
 
-// start starts a demo process for s on a new port (pickPort) or on its
-// own, retrying when the port is taken (by another program, or still by
-// the process that was killed).
-func (f *fleet) start(s *server, pickPort bool) error {
+// start starts a demo process of the build for s, on a new port (pickPort)
+// or on its own, retrying when the port is taken (by another program, or
+// still by the process that was killed).
+func (f *fleet) start(s *server, pickPort bool, build string, args ...string) error {
 	for attempt := 1; ; attempt++ {
 		if pickPort {
 			port, err := freePort()
@@ -144,21 +223,19 @@ func (f *fleet) start(s *server, pickPort bool) error {
 			}
 			s.port = port
 		}
-		addr := fmt.Sprintf("127.0.0.1:%d", s.port)
 		s.mu.Lock()
 		name := fmt.Sprintf("%s.%d", s.name, len(s.incs))
-		env := slices.Clone(s.env)
 		s.mu.Unlock()
-		p, err := startProcess(name, f.demo, []string{"-addr", addr, "-keyring", f.keys}, env)
+		argv := append([]string{"-addr", s.addr(), "-keyring", f.vol.path()}, args...)
+		p, err := startProcess(name, f.bins[build], argv, nil, f.vol.mount.cred)
 		if err != nil {
 			return err
 		}
 		f.procs.add(p)
-		err = p.waitOutput("sessionless demo: http://"+addr+"/", time.Minute)
+		err = p.waitOutput("sessionless demo: http://"+s.addr()+"/", helperTimeout)
 		if err == nil {
-			s.be.setAddr(addr)
 			s.mu.Lock()
-			s.incs = append(s.incs, p)
+			s.incs = append(s.incs, &incarnation{p: p, build: build, args: args})
 			s.mu.Unlock()
 			return nil
 		}
@@ -171,395 +248,146 @@ func (f *fleet) start(s *server, pickPort bool) error {
 	}
 }
 
-// counts returns how often each server's current process has logged s.
-func (f *fleet) counts(s string) []int {
-	n := make([]int, len(f.servers))
-	for i, srv := range f.servers {
-		n[i] = srv.current().stderr.count(s)
+// stop stops s's current process: gracefully (drained from HAProxy first,
+// then SIGTERM) or with SIGKILL. Its figures are read just before, since
+// they die with it.
+func (f *fleet) stop(s *server, graceful bool, t0 time.Time, r *faultReport) error {
+	inc := s.current()
+	if graceful {
+		if err := f.lb.setState(s.name, "drain"); err != nil {
+			return err
+		}
+		if err := f.lb.waitIdle(s.name, helperTimeout); err != nil {
+			return err
+		}
 	}
-	return n
+	fig, err := readFigures(s.addr())
+	if err != nil {
+		return err
+	}
+	inc.final = &fig
+	sig := syscall.SIGKILL
+	if graceful {
+		sig = syscall.SIGTERM
+	}
+	stopped := time.Now()
+	if err := inc.p.signal(sig); err != nil {
+		return err
+	}
+	if !inc.p.wait(helperTimeout) {
+		return fmt.Errorf("%s did not exit on %v", inc.p.name, sig)
+	}
+	r.note("%.2f s: %s (%s build) %s, exited in %v", since(t0, stopped), inc.p.name, inc.build,
+		map[bool]string{true: "drained, then SIGTERM", false: "killed with SIGKILL"}[graceful], time.Since(stopped).Round(time.Millisecond))
+	return nil
 }
 
-// waitLogged waits until every server's current process has logged s more
-// often than before, and returns when each did, in seconds since t0.
-func (f *fleet) waitLogged(s string, before []int, t0 time.Time, d time.Duration) ([]float64, error) {
+// replace stops s's process and starts the build in its place on the same
+// port, and waits until HAProxy sends it requests again.
+func (f *fleet) replace(s *server, graceful bool, build string, t0 time.Time, r *faultReport, args ...string) error {
+	if err := f.stop(s, graceful, t0, r); err != nil {
+		return err
+	}
+	if !graceful {
+		time.Sleep(time.Second) // down for a second, while the load goes on
+	}
+	if err := f.start(s, false, build, args...); err != nil {
+		return err
+	}
+	serving := time.Now()
+	// Ready once HAProxy's health check has reached the new process, as an
+	// orchestrator waits for a readiness probe before it routes traffic.
+	if _, err := f.waitFigures(time.Now(), "a health check", func(i int, fig serverFigures) bool {
+		return f.servers[i] != s || fig.Demo.HealthChecks > 0
+	}); err != nil {
+		return err
+	}
+	if err := f.lb.setState(s.name, "ready"); err != nil {
+		return err
+	}
+	if err := f.lb.waitStatus(s.name, "UP", helperTimeout); err != nil {
+		return err
+	}
+	r.note("%.2f s: %s (%s build%s) serving; UP in HAProxy at %.2f s", since(t0, serving), s.current().p.name, build,
+		strings.Join(append([]string{""}, args...), " "), since(t0, time.Now()))
+	return nil
+}
+
+// waitFigures waits until ok holds for every server's figures, and
+// returns when it first did for each, in seconds since t0.
+func (f *fleet) waitFigures(t0 time.Time, what string, ok func(i int, fig serverFigures) bool) ([]float64, error) {
 	seen := make([]float64, len(f.servers))
-	end := time.Now().Add(d)
-	for {
+	for end := time.Now().Add(helperTimeout); ; time.Sleep(50 * time.Millisecond) {
 		left := 0
-		for i, srv := range f.servers {
-			if seen[i] == 0 {
-				if srv.current().stderr.count(s) > before[i] {
-					seen[i] = time.Since(t0).Seconds()
-				} else {
-					left++
-				}
+		for i, s := range f.servers {
+			if seen[i] != 0 {
+				continue
+			}
+			if fig, err := readFigures(s.addr()); err == nil && ok(i, fig) {
+				seen[i] = since(t0, time.Now())
+			} else {
+				left++
 			}
 		}
 		if left == 0 {
 			return seen, nil
 		}
 		if time.Now().After(end) {
-			return seen, fmt.Errorf("%d of %d servers did not log %q within %v", left, len(f.servers), s, d)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// writeAtomic replaces path with data as an operator's deploy would: a
-// temporary file in the same folder, renamed over it.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".deploy-*") // mode 0600
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-// faultReport is one injected fault, with its times in seconds since the
-// load started.
-type faultReport struct {
-	Name    string   `json:"name"`
-	Planned float64  `json:"planned_s"`
-	Start   float64  `json:"start_s"`
-	End     float64  `json:"end_s"`
-	Notes   []string `json:"notes"`
-	Error   string   `json:"error,omitempty"`
-}
-
-// faults are injected in this order at these fractions of the duration,
-// each after the one before has finished.
-var faults = []struct {
-	name string
-	at   float64
-	run  func(f *fleet, t0 time.Time, r *faultReport) error
-}{
-	{"rotate", 0.10, (*fleet).faultRotate},
-	{"garbage-keyring", 0.30, (*fleet).faultGarbage},
-	{"kill-restart", 0.50, (*fleet).faultKill},
-	{"clock-skew", 0.70, (*fleet).faultSkew},
-}
-
-func (r *faultReport) note(format string, args ...any) {
-	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
-}
-
-// rotation is the key the rotation added, and when it activates.
-type rotation struct {
-	key       string
-	activates time.Time
-}
-
-func (f *fleet) faultRotate(t0 time.Time, r *faultReport) error {
-	before := f.counts(`msg="keyring reloaded"`)
-	written := time.Now()
-	out, err := f.runTokengen("rotate", "-keyring", f.keys, "-activate-in", activateIn)
-	if err != nil {
-		return err
-	}
-	m := regexp.MustCompile(`added key (\S+): pending, activates (\S+)`).FindStringSubmatch(out)
-	if m == nil {
-		return fmt.Errorf("tokengen rotate said %q; want a pending key", out)
-	}
-	act, err := time.Parse(time.RFC3339, m[2])
-	if err != nil {
-		return err
-	}
-	f.rot = rotation{key: m[1], activates: act}
-	r.note("tokengen rotate -activate-in %s at %.2f s: key %s activates at %.2f s", activateIn, written.Sub(t0).Seconds(), m[1], act.Sub(t0).Seconds())
-	seen, err := f.waitLogged(`msg="keyring reloaded"`, before, t0, 30*time.Second)
-	r.note("reloaded by each server at %v s", roundAll(seen))
-	if err != nil {
-		return err
-	}
-	if last := slices.Max(seen); last > act.Sub(t0).Seconds() {
-		// Not a library fault, but the test's premise failed: say so.
-		return fmt.Errorf("a server loaded the rotated file at %.2f s, after the key activated at %.2f s: the machine is too slow for -activate-in %s", last, act.Sub(t0).Seconds(), activateIn)
-	}
-	for i, srv := range f.servers {
-		if s := srv.current().stderr.String(); !strings.Contains(s, "keys=2") {
-			return fmt.Errorf("%s did not log a ring of 2 keys:\n%s", f.servers[i].name, s)
+			return seen, fmt.Errorf("%d of %d servers did not show %s within %v", left, len(f.servers), what, helperTimeout)
 		}
 	}
-	// Let the key activate while the load runs on.
-	time.Sleep(time.Until(act.Add(500 * time.Millisecond)))
-	r.note("key %s primary everywhere from %.2f s", m[1], act.Sub(t0).Seconds())
-	return nil
 }
 
-func (f *fleet) faultGarbage(t0 time.Time, r *faultReport) error {
-	good, err := os.ReadFile(f.keys)
-	if err != nil {
-		return err
-	}
-	bad := append(good[:len(good)/2:len(good)/2], "\x00\xff not a keyring: a broken deploy\n"...)
-	before := f.counts(`msg="keyring reload failed`)
-	written := time.Now()
-	if err := writeAtomic(f.keys, bad); err != nil {
-		return err
-	}
-	r.note("keyring file replaced by %d bytes of garbage (temp file + rename) at %.2f s", len(bad), written.Sub(t0).Seconds())
-	seen, err := f.waitLogged(`msg="keyring reload failed`, before, t0, 30*time.Second)
-	r.note("each server logged the error and kept its keys at %v s", roundAll(seen))
-	if err != nil {
-		return err
-	}
-	time.Sleep(time.Until(written.Add(3 * time.Second))) // "a few seconds later"
-	before = f.counts(`msg="keyring reloaded"`)
-	restored := time.Now()
-	if err := writeAtomic(f.keys, good); err != nil {
-		return err
-	}
-	r.note("keyring file restored at %.2f s", restored.Sub(t0).Seconds())
-	seen, err = f.waitLogged(`msg="keyring reloaded"`, before, t0, 30*time.Second)
-	r.note("reloaded by each server at %v s", roundAll(seen))
-	return err
-}
-
-func (f *fleet) faultKill(t0 time.Time, r *faultReport) error {
-	s := f.servers[1]
-	p := s.current()
-	if err := p.signal(syscall.SIGKILL); err != nil {
-		return err
-	}
-	killed := time.Now()
-	if !p.wait(10 * time.Second) {
-		return fmt.Errorf("%s did not die of SIGKILL", p.name)
-	}
-	r.note("%s (pid %d) killed with SIGKILL at %.2f s", p.name, p.cmd.Process.Pid, killed.Sub(t0).Seconds())
-	time.Sleep(time.Second) // down for a second, while the load goes on
-	if err := f.start(s, false); err != nil {
-		return err
-	}
-	r.note("restarted on the same port %d, serving at %.2f s", s.port, time.Since(t0).Seconds())
-	return nil
-}
-
-func (f *fleet) faultSkew(t0 time.Time, r *faultReport) error {
-	s := f.servers[2]
-	p := s.current()
-	if err := p.signal(syscall.SIGTERM); err != nil {
-		return err
-	}
-	stopped := time.Now()
-	if !p.wait(30 * time.Second) {
-		return fmt.Errorf("%s did not stop on SIGTERM", p.name)
-	}
-	r.note("%s stopped with SIGTERM (graceful shutdown) at %.2f s, took %v", p.name, stopped.Sub(t0).Seconds(), time.Since(stopped).Round(time.Millisecond))
-	s.mu.Lock()
-	s.env = []string{"SESSIONLESS_DEMO_CLOCK_SKEW=" + clockSkew}
-	s.mu.Unlock()
-	if err := f.start(s, false); err != nil {
-		return err
-	}
-	// start saw the URL on stdout; stderr is copied apart, so wait for it.
-	if err := s.current().waitIn(s.current().stderr, "skew="+clockSkew, 10*time.Second); err != nil {
-		return fmt.Errorf("%s does not say its clock is skewed: %v", s.current().name, err)
-	}
-	r.note("restarted on port %d with its clock %s ahead, serving at %.2f s", s.port, clockSkew, time.Since(t0).Seconds())
-	// Whether a visitor's login lands on the skewed server in the time
-	// left is chance: log in on each server directly and ask every other
-	// one, so that tokens sealed on the skewed clock and opened on it are
-	// both checked on every run.
-	for _, from := range f.servers {
-		c, err := loginAt(from.be.addr())
-		if err != nil {
-			return fmt.Errorf("logging in at %s: %v", from.name, err)
-		}
-		for _, to := range f.servers {
-			if level, err := levelAt(to.be.addr(), c); err != nil || level != authenticated {
-				return fmt.Errorf("a login at %s is %q at %s (%v); want %s", from.name, level, to.name, err, authenticated)
-			}
+// allFigures reads every server's figures.
+func (f *fleet) allFigures() ([]serverFigures, error) {
+	out := make([]serverFigures, len(f.servers))
+	for i, s := range f.servers {
+		var err error
+		if out[i], err = readFigures(s.addr()); err != nil {
+			return nil, err
 		}
 	}
-	r.note("a login at each server is authenticated at every server")
-	return nil
+	return out, nil
 }
 
-// loginAt logs in at the server at addr directly, with remember me, and
-// returns the cookies it set, as a Cookie header.
-func loginAt(addr string) (string, error) {
-	form := url.Values{"username": {username}, "password": {password}, "remember": {"on"}, "return_to": {"/account"}}
-	req, err := http.NewRequest("POST", "http://"+addr+"/login", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", htmlAccept)
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		return "", err
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		return "", fmt.Errorf("POST /login: status %d; want 303", res.StatusCode)
-	}
-	var pairs []string
-	for _, c := range res.Cookies() {
-		if c.Value != "" {
-			pairs = append(pairs, c.Name+"="+c.Value)
-		}
-	}
-	if len(pairs) == 0 {
-		return "", errors.New("POST /login set no cookie")
-	}
-	return strings.Join(pairs, "; "), nil
-}
-
-// levelAt asks the server at addr directly for the level of the visitor
-// with the Cookie header cookie, without storing what it sets.
-func levelAt(addr, cookie string) (string, error) {
-	req, err := http.NewRequest("GET", "http://"+addr+"/api/me", nil)
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Cookie", cookie)
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		return "", err
-	}
-	defer res.Body.Close()
-	var m struct {
-		Level string `json:"level"`
-	}
-	if res.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("GET /api/me: status %d", res.StatusCode)
-	}
-	if err := json.NewDecoder(res.Body).Decode(&m); err != nil {
-		return "", fmt.Errorf("GET /api/me: %v", err)
-	}
-	return m.Level, nil
-}
-
-func roundAll(s []float64) []float64 {
-	out := make([]float64, len(s))
-	for i, v := range s {
-		out[i] = float64(int(v*100+0.5)) / 100
-	}
-	return out
-}
-
-// runFaults injects the faults in order, each at its fraction of d or
-// when the one before has finished, whichever is later.
-func (f *fleet) runFaults(ctx context.Context, t0 time.Time, d time.Duration) []faultReport {
-	var reports []faultReport
-	for _, fl := range faults {
-		at := t0.Add(time.Duration(fl.at * float64(d)))
-		select {
-		case <-time.After(time.Until(at)):
-		case <-ctx.Done():
-			return reports
-		}
-		r := faultReport{Name: fl.name, Planned: at.Sub(t0).Seconds(), Start: time.Since(t0).Seconds()}
-		if err := fl.run(f, t0, &r); err != nil {
-			r.Error = err.Error()
-			f.t.Errorf("fault %s: %v", fl.name, err)
-		}
-		r.End = time.Since(t0).Seconds()
-		reports = append(reports, r)
-	}
-	return reports
-}
-
-// keyUsage asks a server directly (not through the proxy) for its
-// key-usage figures (expvar sessionless_keys).
-func keyUsage(addr string) (keyring.Stats, error) {
-	var v struct {
-		Keys keyring.Stats `json:"sessionless_keys"`
-	}
-	res, err := http.Get("http://" + addr + "/debug/vars")
-	if err != nil {
-		return v.Keys, err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return v.Keys, fmt.Errorf("GET /debug/vars: status %d", res.StatusCode)
-	}
-	return v.Keys, json.NewDecoder(res.Body).Decode(&v)
-}
-
-// logFindings are what the servers' logs say.
-type logFindings struct {
-	Refused      map[string]int `json:"cookies_refused"` // by reason
-	Reloads      int            `json:"keyring_reloads"`
-	ReloadErrors int            `json:"keyring_reload_errors"`
-	OtherErrors  []string       `json:"other_errors"` // ERROR or WARN lines nobody expected, races, panics
-}
-
-var reasonRE = regexp.MustCompile(`reason=(\S+)`)
-
-func scanLogs(servers []*server) logFindings {
-	lf := logFindings{Refused: map[string]int{}}
-	for _, s := range servers {
-		for _, p := range s.incarnations() {
-			for line := range strings.Lines(p.stderr.String()) {
-				switch {
-				case strings.Contains(line, `msg="remember: cookie refused"`):
-					reason := "?"
-					if m := reasonRE.FindStringSubmatch(line); m != nil {
-						reason = m[1]
-					}
-					lf.Refused[reason]++
-				case strings.Contains(line, `msg="keyring reloaded"`):
-					lf.Reloads++
-				case strings.Contains(line, `msg="keyring reload failed`):
-					lf.ReloadErrors++
-				case strings.Contains(line, "test-only clock skew"):
-				case strings.Contains(line, "level=ERROR"), strings.Contains(line, "level=WARN"),
-					strings.Contains(line, "DATA RACE"), strings.HasPrefix(line, "panic:"), strings.HasPrefix(line, "fatal error:"):
-					lf.OtherErrors = append(lf.OtherErrors, p.name+": "+strings.TrimSpace(line))
-				}
-			}
-		}
-	}
-	return lf
-}
+func since(t0, t time.Time) float64 { return float64(t.Sub(t0).Milliseconds()) / 1000 }
 
 // summary is the JSON report of a run.
 type summary struct {
-	Machine         machine                 `json:"machine"`
-	Started         time.Time               `json:"started"`
-	Visitors        int                     `json:"visitors"`
-	Servers         int                     `json:"servers"`
-	Duration        string                  `json:"duration"`
-	LoadSeconds     float64                 `json:"load_seconds"`
-	RaceServers     bool                    `json:"race_servers"`
-	Requests        int64                   `json:"requests"`
-	RequestsPerSec  float64                 `json:"requests_per_second"`
-	FiveXX          int64                   `json:"status_5xx"`
-	Counters        map[string]int64        `json:"counters"`
-	Unexpected      []event                 `json:"unexpected_events"`
-	UnexpectedTotal int                     `json:"unexpected_events_total"`
-	Proxy           map[string]int64        `json:"proxy"`
-	Routes          map[string]routeSummary `json:"routes"`
-	Faults          []faultReport           `json:"faults"`
-	Logs            logFindings             `json:"server_logs"`
-	Keys            map[string]any          `json:"keys"`
+	Machine        machine                 `json:"machine"`
+	Started        time.Time               `json:"started"`
+	Visitors       int                     `json:"visitors"`
+	Servers        int                     `json:"servers"`
+	Duration       string                  `json:"duration"`
+	LoadSeconds    float64                 `json:"load_seconds"`
+	RaceServers    bool                    `json:"race_servers"`
+	KeyFile        string                  `json:"key_file"`
+	Requests       int64                   `json:"requests"`
+	RequestsPerSec float64                 `json:"requests_per_second"`
+	FiveXX         int64                   `json:"status_5xx"`
+	Counters       map[string]int64        `json:"visitor_counters"`
+	Unexpected     []event                 `json:"unexpected_events"`
+	Cuts           []event                 `json:"connections_cut"`
+	Servers5xx     int64                   `json:"servers_status_5xx"`
+	ServerTotals   totals                  `json:"server_figures"`
+	ServerProcs    int                     `json:"server_processes"`
+	LB             map[string]int64        `json:"haproxy"`
+	Routes         map[string]routeSummary `json:"routes"`
+	Faults         []faultReport           `json:"faults"`
+	Crashes        []string                `json:"crashes"`
+	Keys           map[string]any          `json:"keys"`
 }
 
-// TestFleet is the fleet test: three demo servers sharing a watched
-// keyring file behind a round-robin proxy, many visitors, and faults
-// injected while they browse. See RELIABILITY.md.
+// TestFleet is the fleet test: three demo servers behind HAProxy sharing a
+// keyring delivered as a Kubernetes Secret volume, many visitors, and a
+// rolling deploy and faults while they browse. See RELIABILITY.md.
 func TestFleet(t *testing.T) {
 	d, n := *fleetDuration, *fleetVisitors
 	if d <= 0 || n <= 0 {
 		t.Fatalf("-fleet.duration %v and -fleet.visitors %d must be positive", d, n)
 	}
 	f := newFleet(t)
-	base, err := url.Parse(f.front.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := &url.URL{Scheme: "http", Host: f.lb.addr}
 	tr := &http.Transport{MaxIdleConns: 4 * n, MaxIdleConnsPerHost: 2 * n, IdleConnTimeout: 30 * time.Second}
 	t.Cleanup(tr.CloseIdleConnections)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -570,11 +398,7 @@ func TestFleet(t *testing.T) {
 	t0 := time.Now()
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			newVisitor(i, base, tr, st, t0).run(ctx, stop)
-		}()
+		wg.Go(func() { newVisitor(i, base, tr, st, t0).run(ctx, stop) })
 	}
 	reports := f.runFaults(ctx, t0, d)
 	end := t0.Add(d)
@@ -593,97 +417,149 @@ func TestFleet(t *testing.T) {
 		t.Errorf("the visitors did not finish within 2 min of the end of the load")
 	}
 	load := time.Since(t0)
+	sum := f.collect(st, reports)
+	sum.Started, sum.Visitors, sum.Duration = t0.UTC().Truncate(time.Second), n, d.String()
+	sum.LoadSeconds = load.Seconds()
+	sum.RequestsPerSec = float64(int(float64(sum.Requests)/load.Seconds()*10)) / 10
+	f.writeReport(sum)
+	f.logSummary(sum)
+	f.check(sum, n)
+}
 
-	// The new key opens everywhere: every server's current process has
-	// opened tokens it sealed (the restarted ones included).
-	keys := map[string]any{"old": f.oldKey, "new": f.rot.key}
+// collect gathers the figures of the visitors, the servers and HAProxy.
+func (f *fleet) collect(st *stats, reports []faultReport) summary {
+	t := f.t
+	routes, total, fivexx := st.summary()
+	sum := summary{
+		Machine: describeMachine(), Servers: numServers, RaceServers: *fleetRace, KeyFile: f.vol.mount.desc,
+		Requests: total, FiveXX: fivexx, Routes: routes, Faults: reports,
+		Keys: map[string]any{"old": f.oldKey, "new": f.rot.key},
+	}
 	var openedNew []uint64
-	var sealedNew uint64
 	for i, s := range f.servers {
-		ks, err := keyUsage(s.be.addr())
+		fig, err := readFigures(s.addr())
 		if err != nil {
 			t.Errorf("%s: %v", s.name, err)
 			continue
 		}
-		var opened, sealed uint64
-		for _, k := range ks.Keys {
-			sealed += k.Sealed
-			if k.ID == f.rot.key {
-				opened, sealedNew = k.Opened, sealedNew+k.Sealed
-			}
-		}
-		if i == 2 {
-			// The skewed server sealed tokens that the others opened.
-			keys["sealed_on_the_skewed_clock"] = sealed
-			if sealed == 0 {
-				t.Errorf("the skewed server sealed no token: the skew was not exercised")
-			}
-		}
+		s.current().final = &fig
+		sealed, opened := fig.Keys.sealedOpened(f.rot.key)
 		openedNew = append(openedNew, opened)
 		if f.rot.key != "" && opened == 0 {
 			t.Errorf("%s opened no token of the new key %s", s.name, f.rot.key)
 		}
+		if i == skewedServer {
+			// The skewed server sealed tokens that the others opened.
+			sum.Keys["sealed_on_the_skewed_clock"] = sealed
+			if sealed == 0 {
+				t.Errorf("the skewed server sealed no token: the skew was not exercised")
+			}
+		}
 	}
-	keys["new_key_opened_by_each_server"] = openedNew
-	keys["new_key_sealed_by_current_servers"] = sealedNew
-
-	routes, total, fivexx := st.summary()
-	sum := summary{
-		Machine: describeMachine(), Started: t0.UTC().Truncate(time.Second),
-		Visitors: n, Servers: numServers, Duration: d.String(), LoadSeconds: load.Seconds(), RaceServers: *fleetRace,
-		Requests: total, RequestsPerSec: float64(int(float64(total)/load.Seconds()*10)) / 10, FiveXX: fivexx,
-		Routes: routes, Faults: reports, Logs: scanLogs(f.servers), Keys: keys,
-		Proxy: map[string]int64{
-			"retried_refused":   f.proxy.refused.Load(),
-			"retried_in_flight": f.proxy.inFlight.Load(),
-			"failed_502":        f.proxy.failed.Load(),
-			"bind_retries":      int64(f.bindRetr),
-		},
-	}
+	sum.Keys["new_key_opened_by_each_current_server"] = openedNew
 	for _, s := range f.servers {
-		sum.Proxy["served_by_"+s.name] = s.be.served.Load()
+		for _, inc := range s.incarnations() {
+			sum.ServerProcs++
+			if inc.final != nil {
+				sum.ServerTotals.add(inc.final.Demo)
+			} else {
+				t.Errorf("%s: no figures (it died before they were read)", inc.p.name)
+			}
+			if c := crashLines(inc.p); len(c) > 0 {
+				sum.Crashes = append(sum.Crashes, c...)
+			}
+		}
 	}
+	sum.Servers5xx = sum.ServerTotals.Status["5xx"]
+	sum.LB = f.lbFigures()
 	st.mu.Lock()
 	sum.Counters = st.counters
 	sum.Unexpected = st.events
-	sum.UnexpectedTotal = st.nEvents
+	sum.Cuts = st.cuts
 	st.mu.Unlock()
-	writeReport(t, f, sum)
+	return sum
+}
 
-	t.Logf("%d visitors, %d servers, load %.1f s (%s asked): %d requests (%.0f/s), 5xx: %d",
-		n, numServers, load.Seconds(), d, total, sum.RequestsPerSec, fivexx)
-	t.Logf("counters: %v", sum.Counters)
-	t.Logf("proxy: %v", sum.Proxy)
-	t.Logf("server logs: %+v", sum.Logs)
-	t.Logf("keys: %v", keys)
-	for _, r := range reports {
-		t.Logf("fault %s at %.2f–%.2f s: %s %s", r.Name, r.Start, r.End, strings.Join(r.Notes, "; "), r.Error)
+// lbFigures are HAProxy's counters for the run.
+func (f *fleet) lbFigures() map[string]int64 {
+	m, err := f.lb.stats()
+	if err != nil {
+		f.t.Errorf("haproxy: %v", err)
+		return nil
 	}
-	t.Logf("latency per route:\n%s", routeTable(routes))
+	fe, be := m["fleet/FRONTEND"], m["demo/BACKEND"]
+	out := map[string]int64{
+		"requests":             fe.int("req_tot"),
+		"frontend_status_5xx":  fe.int("hrsp_5xx"),
+		"backend_status_5xx":   be.int("hrsp_5xx"),
+		"retries":              be.int("wretr"),
+		"redispatches":         be.int("wredis"),
+		"connection_errors":    be.int("econ"),
+		"response_errors":      be.int("eresp"),
+		"bind_retries_of_test": int64(f.bindRetr),
+	}
+	for _, s := range f.servers {
+		row := m["demo/"+s.name]
+		out[s.name+"_requests"] = row.int("stot")
+		out[s.name+"_went_down"] = row.int("chkdown")
+		out[s.name+"_downtime_s"] = row.int("downtime")
+	}
+	return out
+}
 
-	// The claims.
-	if fivexx != 0 {
-		t.Errorf("%d answers with a 5xx status; want 0", fivexx)
+// crashLines are the lines of the process's stderr that say it crashed or
+// raced: the Go runtime's, not a library's log.
+func crashLines(p *process) []string {
+	var out []string
+	for line := range strings.Lines(p.stderr.String()) {
+		if strings.Contains(line, "DATA RACE") || strings.HasPrefix(line, "panic:") || strings.HasPrefix(line, "fatal error:") {
+			out = append(out, p.name+": "+strings.TrimSpace(line))
+		}
+	}
+	return out
+}
+
+func (f *fleet) logSummary(sum summary) {
+	t := f.t
+	t.Logf("%d visitors, %d servers (%d processes in all), load %.1f s (%s asked): %d requests (%.0f/s), 5xx: %d",
+		sum.Visitors, numServers, sum.ServerProcs, sum.LoadSeconds, sum.Duration, sum.Requests, sum.RequestsPerSec, sum.FiveXX)
+	t.Logf("key file: %s", sum.KeyFile)
+	t.Logf("visitors: %v", sum.Counters)
+	t.Logf("servers: %+v", sum.ServerTotals)
+	t.Logf("haproxy: %v", sum.LB)
+	t.Logf("keys: %v", sum.Keys)
+	for _, r := range sum.Faults {
+		t.Logf("fault %s at %.2f–%.2f s:\n\t%s %s", r.Name, r.Start, r.End, strings.Join(r.Notes, "\n\t"), r.Error)
+	}
+	t.Logf("latency per route:\n%s", routeTable(sum.Routes))
+	for _, e := range sum.Unexpected {
+		t.Logf("unexpected at %.2f s, visitor %d: %s: %s", e.At, e.Visitor, e.Kind, e.Detail)
+	}
+}
+
+// check holds the run to the claims.
+func (f *fleet) check(sum summary, n int) {
+	t := f.t
+	if sum.FiveXX != 0 || sum.Servers5xx != 0 || sum.LB["frontend_status_5xx"] != 0 {
+		t.Errorf("answers with a 5xx status: %d seen by the visitors, %d counted by the servers, %d by HAProxy; want 0",
+			sum.FiveXX, sum.Servers5xx, sum.LB["frontend_status_5xx"])
 	}
 	for _, kind := range []string{"logout", "reauth_prompt", "level_up", "status", "server_error", "client_error", "cookie_left"} {
 		if c := sum.Counters["unexpected_"+kind]; c != 0 {
 			t.Errorf("unexpected %s: %d; want 0", kind, c)
 		}
 	}
-	for _, e := range sum.Unexpected {
-		t.Logf("unexpected at %.2f s, visitor %d: %s: %s", e.At, e.Visitor, e.Kind, e.Detail)
+	for reason, c := range sum.ServerTotals.Refused {
+		if c != 0 {
+			t.Errorf("the servers refused %d cookies: %s; want none", c, reason)
+		}
 	}
-	if c := sum.Proxy["failed_502"]; c != 0 {
-		t.Errorf("the proxy found no backend for %d requests; want 0", c)
+	checkCuts(t, sum)
+	for _, line := range sum.Crashes {
+		t.Errorf("server: %s", line)
 	}
-	if len(sum.Logs.Refused) != 0 {
-		t.Errorf("the servers refused cookies: %v; want none", sum.Logs.Refused)
-	}
-	for _, line := range sum.Logs.OtherErrors {
-		t.Errorf("server log: %s", line)
-	}
-	if len(reports) != len(faults) {
-		t.Errorf("%d faults injected; want %d", len(reports), len(faults))
+	if len(sum.Faults) != len(faults) {
+		t.Errorf("%d faults injected; want %d", len(sum.Faults), len(faults))
 	}
 	// The model's paths were all walked.
 	if c := sum.Counters["logouts"]; c != int64(n) {
@@ -697,35 +573,87 @@ func TestFleet(t *testing.T) {
 	if n >= 2 && (sum.Counters["reauth_prompts"] == 0 || sum.Counters["reauths"] == 0) {
 		t.Errorf("no re-authentication happened: the run did not exercise the remember path")
 	}
+	// Every request reached a server, once or more (HAProxy retries).
+	if sum.ServerTotals.Requests < sum.Requests*9/10 {
+		t.Errorf("the servers counted %d requests; the visitors sent %d", sum.ServerTotals.Requests, sum.Requests)
+	}
 }
 
-// writeReport writes the summary and the servers' logs under artifacts/.
-func writeReport(t *testing.T, f *fleet, sum summary) {
-	dir := filepath.Join(artifacts, "fleet")
-	if err := os.RemoveAll(dir); err != nil {
-		t.Errorf("artifacts: %v", err)
-		return
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Errorf("artifacts: %v", err)
-		return
-	}
-	b, err := json.MarshalIndent(sum, "", "  ")
-	if err != nil {
-		t.Errorf("summary: %v", err)
-		return
-	}
-	var errs []error
-	errs = append(errs, os.WriteFile(filepath.Join(dir, "summary.json"), append(b, '\n'), 0o644))
-	for _, s := range f.servers {
-		for _, p := range s.incarnations() {
-			errs = append(errs, os.WriteFile(filepath.Join(dir, p.name+".log"), []byte(p.stdout.String()+p.stderr.String()), 0o644))
+// checkCuts checks that every connection cut in flight was cut while a
+// server was being killed.
+func checkCuts(t *testing.T, sum summary) {
+	i := slices.IndexFunc(sum.Faults, func(r faultReport) bool { return r.Name == "kill-restart" })
+	for _, c := range sum.Cuts {
+		if i < 0 || c.At < sum.Faults[i].Start || c.At > sum.Faults[i].End+1 {
+			t.Errorf("a connection cut at %.2f s, when no server was being killed: visitor %d, %s", c.At, c.Visitor, c.Detail)
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		t.Errorf("artifacts: %v", err)
-		return
+}
+
+// writeReport writes the summary and the processes' logs into the test's
+// artifact directory (kept with go test -artifacts).
+func (f *fleet) writeReport(sum summary) {
+	writeJSON(f.t, "summary.json", sum)
+	dir := f.t.ArtifactDir()
+	for _, p := range f.procs.all() {
+		if err := os.WriteFile(filepath.Join(dir, p.name+".log"), []byte(p.stdout.String()+p.stderr.String()), 0o644); err != nil {
+			f.t.Errorf("report: %v", err)
+		}
 	}
-	abs, _ := filepath.Abs(dir)
-	t.Logf("report: %s", filepath.Join(abs, "summary.json"))
+}
+
+// loginAt logs in at the server at addr directly, with remember me, and
+// returns the cookies it set, as a Cookie header.
+func loginAt(addr string) (string, error) {
+	form := url.Values{"username": {username}, "password": {password}, "remember": {"on"}, "return_to": {"/account"}}
+	req, err := http.NewRequest("POST", "http://"+addr+"/login", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", htmlAccept)
+	res, err := directClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return "", fmt.Errorf("POST /login: status %d; want 303", res.StatusCode)
+	}
+	var pairs []string
+	for _, c := range res.Cookies() {
+		if c.Value != "" {
+			pairs = append(pairs, c.Name+"="+c.Value)
+		}
+	}
+	if len(pairs) == 0 {
+		return "", fmt.Errorf("POST /login at %s set no cookie", addr)
+	}
+	return strings.Join(pairs, "; "), nil
+}
+
+// levelAt asks the server at addr directly for the level of the visitor
+// with the Cookie header cookie, without storing what it sets.
+func levelAt(addr, cookie string) (string, error) {
+	req, err := http.NewRequest("GET", "http://"+addr+"/api/me", nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Cookie", cookie)
+	res, err := directClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	var m struct {
+		Level string `json:"level"`
+	}
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("GET /api/me: status %d", res.StatusCode)
+	}
+	if err := json.NewDecoder(res.Body).Decode(&m); err != nil {
+		return "", fmt.Errorf("GET /api/me: %v", err)
+	}
+	return m.Level, nil
 }

@@ -43,28 +43,37 @@ func goTool(t testing.TB) string {
 	return ""
 }
 
-// build compiles the packages (import paths relative to the module root,
-// such as ./examples/demo) into dir, in parallel, and returns the paths of
-// the binaries in the same order.
-func build(t testing.TB, dir string, race bool, pkgs ...string) []string {
+// binary is a program the test builds: a package (a path relative to dir,
+// such as ./examples/demo; dir "" is the repository's root) into out, with
+// files replaced as go build -overlay does (an overlay JSON file, or "").
+type binary struct {
+	dir, pkg, out, overlay string
+}
+
+// build compiles the binaries, in parallel.
+func build(t testing.TB, race bool, bins ...binary) {
 	t.Helper()
 	root, gotool := moduleRoot(t), goTool(t)
-	out := make([]string, len(pkgs))
-	errs := make([]error, len(pkgs))
+	errs := make([]error, len(bins))
 	var wg sync.WaitGroup
-	for i, pkg := range pkgs {
-		out[i] = filepath.Join(dir, filepath.Base(pkg))
+	for i, b := range bins {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			args := []string{"build", "-o", out[i]}
+			args := []string{"build", "-o", b.out}
 			if race {
 				args = append(args, "-race")
 			}
-			cmd := exec.Command(gotool, append(args, pkg)...)
+			if b.overlay != "" {
+				args = append(args, "-overlay", b.overlay)
+			}
+			cmd := exec.Command(gotool, append(args, b.pkg)...)
 			cmd.Dir = root
-			if b, err := cmd.CombinedOutput(); err != nil {
-				errs[i] = fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+			if b.dir != "" {
+				cmd.Dir = b.dir
+			}
+			if out, err := cmd.CombinedOutput(); err != nil {
+				errs[i] = fmt.Errorf("go %s: %v\n%s", strings.Join(append(args, b.pkg), " "), err, out)
 			}
 		}()
 	}
@@ -72,7 +81,6 @@ func build(t testing.TB, dir string, race bool, pkgs ...string) []string {
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
-	return out
 }
 
 // logBuffer collects a child's output; it is safe for concurrent use.
@@ -93,9 +101,6 @@ func (b *logBuffer) String() string {
 	return b.buf.String()
 }
 
-// count returns how many times s occurs in the output.
-func (b *logBuffer) count(s string) int { return strings.Count(b.String(), s) }
-
 // process is a child in a process group of its own, so that a signal
 // reaches it and anything it starts.
 type process struct {
@@ -106,15 +111,15 @@ type process struct {
 	err            error         // from Wait, once done is closed
 }
 
-// startProcess starts bin with args and extra environment variables.
-// Pdeathsig kills it if the test binary dies without running its
-// clean-ups (a -timeout panic).
-func startProcess(name, bin string, args, env []string) (*process, error) {
+// startProcess starts bin with args and extra environment variables, as
+// the user cred if not nil. Pdeathsig kills it if the test binary dies
+// without running its clean-ups (a -timeout panic).
+func startProcess(name, bin string, args, env []string, cred *syscall.Credential) (*process, error) {
 	p := &process{name: name, stdout: new(logBuffer), stderr: new(logBuffer), done: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: cred}
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -4,7 +4,6 @@ package fleet
 
 import (
 	"flag"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -102,7 +101,7 @@ func TestSoak(t *testing.T) {
 	base, last := samples[1], samples[len(samples)-1]
 	t.Logf("%d cycles in %v (%.2f µs per seal+open); heap after warm-up: HeapInuse %d KiB, HeapAlloc %d KiB; at the end: %d KiB, %d KiB",
 		*soakCycles, elapsed.Round(time.Millisecond), float64(elapsed.Microseconds())/float64(*soakCycles), base.HeapInuse>>10, base.HeapAlloc>>10, last.HeapInuse>>10, last.HeapAlloc>>10)
-	writeJSON(t, filepath.Join(artifacts, "soak", "summary.json"), struct {
+	writeJSON(t, "summary.json", struct {
 		Machine machine      `json:"machine"`
 		Cycles  int          `json:"cycles"`
 		Seconds float64      `json:"seconds"`

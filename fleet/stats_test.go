@@ -20,7 +20,7 @@ type stats struct {
 	routes   map[string]*routeStats
 	counters map[string]int64
 	events   []event // the unexpected, with details (the first maxEvents)
-	nEvents  int
+	cuts     []event // connections cut, each retried once
 }
 
 // maxEvents bounds the unexpected events kept with their details.
@@ -69,9 +69,18 @@ func (s *stats) unexpected(kind string, at float64, visitor int, detail string) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counters["unexpected_"+kind]++
-	s.nEvents++
 	if len(s.events) < maxEvents {
 		s.events = append(s.events, event{At: at, Kind: kind, Visitor: visitor, Detail: detail})
+	}
+}
+
+// cut records a connection cut while a request was in flight.
+func (s *stats) cut(at float64, visitor int, detail string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counters["connections_cut"]++
+	if len(s.cuts) < maxEvents {
+		s.cuts = append(s.cuts, event{At: at, Kind: "cut", Visitor: visitor, Detail: detail})
 	}
 }
 

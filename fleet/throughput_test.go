@@ -200,7 +200,7 @@ func startBenchServer(t *testing.T, ps *procSet, bin string, cpu int) *benchServ
 	if cpu >= 0 {
 		name, args = "taskset", []string{"-c", strconv.Itoa(cpu), bin}
 	}
-	p, err := startProcess("benchserver", name, args, []string{"GOMAXPROCS=1"})
+	p, err := startProcess("benchserver", name, args, []string{"GOMAXPROCS=1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +300,8 @@ func TestHTTPThroughput(t *testing.T) {
 
 	var ps procSet
 	t.Cleanup(func() { ps.killAll(t) })
-	bin := build(t, t.TempDir(), false, "./fleet/internal/benchserver")[0]
+	bin := filepath.Join(t.TempDir(), "benchserver")
+	build(t, false, binary{dir: ".", pkg: "./internal/benchserver", out: bin})
 	s := startBenchServer(t, &ps, bin, serverCPU)
 
 	full := []request{{path: "/account", cookie: s.cookie, status: http.StatusOK}}
@@ -382,7 +383,7 @@ func TestHTTPThroughput(t *testing.T) {
 	if *httpRSS > 0 {
 		sum.RSS = rssSoak(t, gen, s)
 	}
-	writeJSON(t, filepath.Join(artifacts, "http", "summary.json"), sum)
+	writeJSON(t, "summary.json", sum)
 
 	if sum.Ratio < *httpMinRatio {
 		t.Errorf("throughput with the middleware is %.3f of the bare handler's; want at least %.2f", sum.Ratio, *httpMinRatio)
@@ -487,12 +488,11 @@ func cpuTime(pid int) (time.Duration, error) {
 	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
 
-// writeJSON writes v to path, making the folder.
-func writeJSON(t *testing.T, path string, v any) {
+// writeJSON writes v as name in the test's artifact directory
+// (t.ArtifactDir: kept with go test -artifacts, under -outputdir).
+func writeJSON(t *testing.T, name string, v any) {
+	path := filepath.Join(t.ArtifactDir(), name)
 	b, err := json.MarshalIndent(v, "", "  ")
-	if err == nil {
-		err = os.MkdirAll(filepath.Dir(path), 0o755)
-	}
 	if err == nil {
 		err = os.WriteFile(path, append(b, '\n'), 0o644)
 	}
@@ -500,6 +500,5 @@ func writeJSON(t *testing.T, path string, v any) {
 		t.Errorf("report: %v", err)
 		return
 	}
-	abs, _ := filepath.Abs(path)
-	t.Logf("report: %s", abs)
+	t.Logf("report: %s", path)
 }

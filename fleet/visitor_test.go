@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +38,8 @@ const (
 	clockLeeway  = remember.DefaultLeeway
 	htmlAccept   = "text/html,application/xhtml+xml,*/*;q=0.8"
 	sessionNames = remember.DefaultAuthCookie + " " + remember.DefaultRememberCookie + " " + remember.DefaultFreshCookie
+	authCookie   = remember.DefaultAuthCookie
+	authPurpose  = remember.PurposeAuth
 )
 
 // jar is a browser's cookie store that also remembers each cookie's last
@@ -93,7 +94,7 @@ func (j *jar) restart(u *url.URL) *jar {
 // visitor is one simulated browser and the model of what it should be.
 type visitor struct {
 	id       int
-	base     *url.URL // the proxy
+	base     *url.URL // HAProxy
 	remember bool     // logs in with "remember me"
 	rng      *rand.Rand
 	tr       http.RoundTripper
@@ -105,7 +106,6 @@ type visitor struct {
 	expect      string    // the level the model says the visitor is at
 	authAt      time.Time // when it last entered the password (before the POST)
 	restartAt   time.Time // when it next restarts its browser
-	seq         uint64    // requests sent
 	lastBackend string
 }
 
@@ -146,9 +146,48 @@ func (v *visitor) unexpected(kind, format string, args ...any) {
 // do sends one request as a browser would (a form is posted same-origin)
 // and records its route, status and latency. It reports false, counted,
 // if no answer came or the answer is a 5xx.
+//
+// A request whose connection was cut (a server killed while it answered:
+// HAProxy cannot retry an answer it has begun to pass on) is sent once
+// more, as a visitor reloads a page that broke off; each cut is recorded
+// with its time, for the test to check that it happened while a server
+// was being killed.
 func (v *visitor) do(method, target string, form url.Values, api bool) (answer, bool) {
 	route, _, _ := strings.Cut(target, "?")
 	route = method + " " + route
+	start := time.Now()
+	res, data, err := v.send(method, target, form, api)
+	if err != nil {
+		v.st.cut(v.since(), v.id, fmt.Sprintf("%s: %v", route, err))
+		start = time.Now()
+		res, data, err = v.send(method, target, form, api)
+	}
+	if err != nil {
+		v.st.add("client_errors", 1)
+		v.unexpected("client_error", "%s: %v", route, err)
+		return answer{}, false
+	}
+	v.st.record(route, res.StatusCode, time.Since(start))
+	if b := res.Header.Get(hdrServer); b != "" {
+		switch v.lastBackend {
+		case "":
+		case b:
+			v.st.add("consecutive_same_server", 1)
+		default:
+			v.st.add("consecutive_other_server", 1)
+		}
+		v.lastBackend = b
+	}
+	a := answer{code: res.StatusCode, loc: res.Header.Get("Location"), body: data}
+	if a.code >= 500 {
+		v.unexpected("server_error", "%s: status %d from %s", route, a.code, res.Header.Get(hdrServer))
+		return a, false
+	}
+	return a, true
+}
+
+// send sends the request and reads the answer whole.
+func (v *visitor) send(method, target string, form url.Values, api bool) (*http.Response, []byte, error) {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -167,41 +206,16 @@ func (v *visitor) do(method, target string, form url.Values, api bool) (answer, 
 		req.Header.Set("Origin", v.base.String())
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 	}
-	v.seq++
-	req.Header.Set(hdrVisitor, strconv.Itoa(v.id))
-	req.Header.Set(hdrSeq, strconv.FormatUint(v.seq, 10))
-	start := time.Now()
 	res, err := v.client.Do(req)
 	if err != nil {
-		v.st.add("client_errors", 1)
-		v.unexpected("client_error", "%s: %v", route, err)
-		return answer{}, false
+		return nil, nil, err
 	}
 	data, err := io.ReadAll(res.Body)
 	res.Body.Close()
-	d := time.Since(start)
 	if err != nil {
-		v.st.add("client_errors", 1)
-		v.unexpected("client_error", "%s: reading the body: %v", route, err)
-		return answer{}, false
+		return nil, nil, fmt.Errorf("reading the body: %w", err)
 	}
-	v.st.record(route, res.StatusCode, d)
-	if b := res.Header.Get(hdrBackend); b != "" {
-		switch v.lastBackend {
-		case "":
-		case b:
-			v.st.add("consecutive_same_server", 1)
-		default:
-			v.st.add("consecutive_other_server", 1)
-		}
-		v.lastBackend = b
-	}
-	a := answer{code: res.StatusCode, loc: res.Header.Get("Location"), body: data}
-	if a.code >= 500 {
-		v.unexpected("server_error", "%s: status %d from %s", route, a.code, res.Header.Get(hdrBackend))
-		return a, false
-	}
-	return a, true
+	return res, data, nil
 }
 
 // me asks GET /api/me for the visitor's level.

@@ -23,8 +23,12 @@
 // travel over plain HTTP, readable by anyone on the network.
 //
 // The key-usage figures (tokens sealed, opened and refused per key) are
-// published with expvar as "sessionless_keys" and served at /debug/vars,
-// only when the demo listens on loopback and only to loopback clients.
+// published with expvar as "sessionless_keys", and the demo's own (requests
+// by status class, refused cookies by reason, keyring reloads; see
+// figuresName) as "demo". Both are served at /debug/vars, only when the
+// demo listens on loopback and only to loopback clients. GET /healthz
+// answers 200 while the keyring has a key to seal with: a load balancer's
+// health check.
 package main
 
 import (
@@ -46,7 +50,7 @@ import (
 )
 
 const usage = `Usage:
-    demo [-addr HOST:PORT] [-keyring FILE] [-insecure-http]
+    demo [-addr HOST:PORT] [-keyring FILE] [-insecure-http] [-clock-skew DUR]
 
 Options:
     -addr HOST:PORT   Listen there (default 127.0.0.1:8080). A host other
@@ -57,6 +61,12 @@ Options:
     -insecure-http    Allow plain HTTP on a non-loopback address: the
                       cookies lose Secure and the __Host- prefix. For
                       development only; loopback never needs it.
+    -clock-skew DUR   Run this server's clock DUR ahead of the system's
+                      (behind if negative; at most 1h either way) when it
+                      stamps and checks tokens: start two servers on one
+                      keyring, one with -clock-skew 30s, to see the tokens'
+                      60 s leeway absorb servers whose clocks differ.
+                      Default 0.
 
 Examples:
     $ go run ./examples/demo
@@ -75,16 +85,8 @@ const (
 	expvarName        = "sessionless_keys"
 )
 
-// envClockSkew is a hidden, test-only setting (not in the usage): a Go
-// duration by which this server's clock runs ahead of the system's (behind
-// if negative), at most maxClockSkew either way. The fleet test (fleet/)
-// starts one server of three with SESSIONLESS_DEMO_CLOCK_SKEW=30s to show
-// that the tokens' 60 s clock leeway absorbs a skewed server. See
-// site.Config.ClockSkew.
-const (
-	envClockSkew = "SESSIONLESS_DEMO_CLOCK_SKEW"
-	maxClockSkew = time.Hour
-)
+// maxClockSkew bounds -clock-skew either way (site.Config.ClockSkew).
+const maxClockSkew = time.Hour
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -115,6 +117,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
 	fs.StringVar(&o.keyringFile, "keyring", "", "use and watch the keyring `FILE`")
 	fs.BoolVar(&o.insecureHTTP, "insecure-http", false, "allow plain HTTP on a non-loopback address")
+	fs.DurationVar(&o.clockSkew, "clock-skew", 0, "run this server's clock `DUR` ahead of the system's")
 	if err := fs.Parse(args); err != nil {
 		return o, err // flag.ErrHelp, or a bad flag already reported
 	}
@@ -124,27 +127,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if _, _, err := net.SplitHostPort(o.addr); err != nil {
 		return o, &usageError{fmt.Sprintf("-addr %q: %v", o.addr, err)}
 	}
-	skew, err := parseClockSkew(os.Getenv(envClockSkew))
-	if err != nil {
-		return o, &usageError{fmt.Sprintf("%s: %v", envClockSkew, err)}
+	if o.clockSkew > maxClockSkew || o.clockSkew < -maxClockSkew {
+		return o, &usageError{fmt.Sprintf("-clock-skew %v is more than %v either way", o.clockSkew, maxClockSkew)}
 	}
-	o.clockSkew = skew
 	return o, nil
-}
-
-// parseClockSkew parses the value of envClockSkew: empty is no skew.
-func parseClockSkew(s string) (time.Duration, error) {
-	if s == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a duration such as 30s or -2m", s)
-	}
-	if d > maxClockSkew || d < -maxClockSkew {
-		return 0, fmt.Errorf("%v is more than %v either way", d, maxClockSkew)
-	}
-	return d, nil
 }
 
 // run is the demo: it serves until ctx is done and returns the exit code:
@@ -205,7 +191,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	if o.clockSkew != 0 {
-		log.Warn("test-only clock skew: this server stamps and checks tokens with a clock shifted from the system's", "env", envClockSkew, "skew", o.clockSkew)
+		log.Warn("-clock-skew: this server stamps and checks tokens with a clock shifted from the system's", "skew", o.clockSkew)
 	}
 	h, err := newServer(o, keys, loopback, log)
 	if err != nil {
@@ -250,14 +236,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // newServer returns the demo's handler over keys. debugVars serves
 // /debug/vars (to loopback clients): set it only when listening on loopback.
 func newServer(o options, keys keyring.Source, debugVars bool, log *slog.Logger) (http.Handler, error) {
-	return site.New(site.Config{
+	demoFigures.useKeys(keys)
+	h, err := site.New(site.Config{
 		Keys:         keys,
 		InsecureHTTP: o.insecureHTTP,
 		DebugVars:    debugVars,
 		PasswordHash: o.passwordHash,
 		Logger:       log,
+		OnReject:     demoFigures.reject,
 		ClockSkew:    o.clockSkew,
 	})
+	if err != nil {
+		return nil, err
+	}
+	return demoFigures.serve(h), nil
 }
 
 // openKeys returns the keyring: the file, watched, or one key in memory.
@@ -274,9 +266,11 @@ func openKeys(ctx context.Context, file string, log *slog.Logger) (*keyring.Live
 	}
 	w, err := keyring.Watch(ctx, file, keyring.WatchConfig{
 		OnReload: func(r *keyring.Ring) {
+			demoFigures.reloads.Add(1)
 			log.Info("keyring reloaded", "file", file, "keys", r.Len(), "primary", primaryID(r))
 		},
 		OnError: func(err error) {
+			demoFigures.reloadErrors.Add(1)
 			log.Error("keyring reload failed; keeping the previous keys", "file", file, "err", err)
 		},
 	})
@@ -286,15 +280,6 @@ func openKeys(ctx context.Context, file string, log *slog.Logger) (*keyring.Live
 	r := w.Current()
 	log.Info("keyring loaded; watching it for changes", "file", file, "keys", r.Len(), "primary", primaryID(r))
 	return w.Live, nil
-}
-
-// primaryID is the id of r's primary key now, or "none".
-func primaryID(r *keyring.Ring) string {
-	k, err := r.Primary(time.Now())
-	if err != nil {
-		return "none"
-	}
-	return k.ID
 }
 
 // mayBeLoopback reports whether host could be a loopback address: a

@@ -219,7 +219,7 @@ func TestLoginWrong(t *testing.T) {
 	}
 }
 
-// TestReturnTo is ATTACKS.md group G through the demo's forms and pages:
+// TestReturnTo is docs/attacks.md group G through the demo's forms and pages:
 // every redirect goes through SafeReturnTo.
 func TestReturnTo(t *testing.T) {
 	t.Parallel()
@@ -601,49 +601,25 @@ func TestRunBadKeyring(t *testing.T) {
 	}
 }
 
-func TestParseClockSkew(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"", 0, true},
-		{"30s", 30 * time.Second, true},
-		{"-2m", -2 * time.Minute, true},
-		{"1h", time.Hour, true},
-		{"61m", 0, false},
-		{"-1h1s", 0, false},
-		{"30", 0, false},
-		{"soon", 0, false},
-	}
-	for _, tt := range tests {
-		got, err := parseClockSkew(tt.in)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("parseClockSkew(%q) = %v, %v; want %v (ok %v)", tt.in, got, err, tt.want, tt.ok)
-		}
-	}
-}
-
-// TestRunClockSkew: the hidden setting of the fleet test is read from the
-// environment, said in the log, and refused when malformed. Not parallel:
-// it sets an environment variable.
+// TestRunClockSkew: -clock-skew moves the server's clock, is said in the
+// log, and is refused beyond an hour either way or when not a duration.
 func TestRunClockSkew(t *testing.T) {
-	t.Setenv(envClockSkew, "30s")
-	base, _, stderr, _ := runDemo(t)
-	if s := stderr.String(); !strings.Contains(s, "test-only clock skew") || !strings.Contains(s, "skew=30s") {
+	t.Parallel()
+	base, _, stderr, _ := runDemo(t, "-clock-skew", "30s")
+	if s := stderr.String(); !strings.Contains(s, "-clock-skew") || !strings.Contains(s, "skew=30s") {
 		t.Errorf("stderr %q does not warn of the 30 s skew", s)
 	}
 	b := newBrowser(t, base)
 	wantStatus(t, "login", b.login(false, "/account"), http.StatusSeeOther, "/account")
 	wantLevel(t, b, "authenticated", site.DisplayName)
 
-	t.Setenv(envClockSkew, "soon")
-	var stdout, errOut syncBuffer
-	if code := run(context.Background(), []string{"-addr", "127.0.0.1:0"}, &stdout, &errOut); code != 2 {
-		t.Errorf("run with %s=soon = %d; want 2", envClockSkew, code)
-	}
-	if !strings.Contains(errOut.String(), envClockSkew) {
-		t.Errorf("stderr %q does not name %s", errOut.String(), envClockSkew)
+	for _, arg := range []string{"61m", "-1h1s", "30", "soon"} {
+		var stdout, errOut syncBuffer
+		if code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-clock-skew", arg}, &stdout, &errOut); code != 2 {
+			t.Errorf("run with -clock-skew %s = %d; want 2", arg, code)
+		}
+		if !strings.Contains(errOut.String(), "clock-skew") {
+			t.Errorf("-clock-skew %s: stderr %q does not name the flag", arg, errOut.String())
+		}
 	}
 }

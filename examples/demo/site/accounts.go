@@ -13,6 +13,7 @@ const (
 	Username    = "alice"
 	Password    = "wonderland"
 	DisplayName = "Alice"
+	Email       = "alice@example.com"
 )
 
 // passwordHash is bcrypt(Password) at bcrypt.DefaultCost (10): what a real
@@ -35,7 +36,7 @@ func newAccounts(hash []byte) (*accounts, error) {
 	}
 	return &accounts{
 		username: sha256.Sum256([]byte(Username)),
-		user:     User{Username: Username, Name: DisplayName},
+		user:     User{Username: Username, Name: DisplayName, Email: Email},
 		hash:     hash,
 	}, nil
 }

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -53,20 +54,17 @@ type Config struct {
 	// Logger receives the library's lines (refused cookies) and the site's.
 	// If nil, slog.Default().
 	Logger *slog.Logger
+	// OnReject is remember.Config.OnReject: called for every cookie that
+	// was present but refused. The demo counts them (GET /debug/vars).
+	// May be nil.
+	OnReject func(context.Context, remember.Rejection)
 	// ClockSkew moves this site's clock (the session manager's, which
 	// stamps and checks the tokens, and the status line's) ahead of the
-	// system's by this much, or behind if negative. Test only: the fleet
-	// test (fleet/) runs one server of several with its clock 30 s ahead to
-	// show that the tokens' clock leeway absorbs it. Zero in real use.
+	// system's by this much, or behind if negative (the demo's -clock-skew
+	// flag): the fleet test (fleet/) runs one server of several with its
+	// clock 30 s ahead to show that the tokens' clock leeway absorbs it.
+	// Zero in real use.
 	ClockSkew time.Duration
-}
-
-// User is the payload sealed in both tokens: enough to greet the visitor
-// and to find the account again. The short JSON names keep the cookies
-// small.
-type User struct {
-	Username string `json:"u"`
-	Name     string `json:"n"`
 }
 
 //go:embed templates/*.html
@@ -77,7 +75,7 @@ type site struct {
 	cfg      Config
 	log      *slog.Logger
 	m        *remember.Manager[User]
-	s        *middleware.Sessions[User]
+	s        *middleware.Sessions[User, struct{}]
 	accounts *accounts
 	pages    map[string]*template.Template
 	now      func() time.Time
@@ -106,18 +104,16 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.ClockSkew != 0 {
 		now = func() time.Time { return time.Now().Add(cfg.ClockSkew) }
 	}
-	m, err := remember.New(cfg.Keys, remember.Config[User]{
+	s, err := middleware.New(cfg.Keys, middleware.Config[User, struct{}]{
 		InsecureHTTP: cfg.InsecureHTTP,
 		Logger:       cfg.Logger,
+		OnReject:     cfg.OnReject,
 		Clock:        now,
 	})
 	if err != nil {
 		return nil, err
 	}
-	s, err := middleware.New(m, middleware.Config{})
-	if err != nil {
-		return nil, err
-	}
+	m := s.Manager()
 	st := &site{cfg: cfg, log: cfg.Logger, m: m, s: s, accounts: acc, now: now}
 	if st.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -131,7 +127,7 @@ func New(cfg Config) (http.Handler, error) {
 	// A fixed window: the page can say exactly when it closes, and an
 	// open tab that polls the page cannot keep it open (a sliding window,
 	// GitHub's sudo mode, would be RequireFresh(window, true)).
-	mux.Handle("GET /account/password", s.RequireFresh(cfg.FreshWindow, false)(http.HandlerFunc(st.password)))
+	mux.Handle("GET /account/password", s.RequireFresh(remember.Fixed(cfg.FreshWindow))(http.HandlerFunc(st.password)))
 	mux.HandleFunc("GET /reauth", st.reauthForm)
 	mux.HandleFunc("POST /reauth", st.reauth)
 	mux.HandleFunc("POST /logout", st.logout)
@@ -246,7 +242,7 @@ func (st *site) newPage(r *http.Request, title string) *page {
 		p.FreshUntil = s.Auth.AuthTime.Add(st.cfg.FreshWindow)
 		p.Fresh = p.Status.Now.Before(p.FreshUntil)
 	}
-	if s.Remembered() {
+	if s.RememberMe() {
 		p.Status.RememberExpiry = s.Remember.Expiry
 		p.Remembered = true
 	}

@@ -36,6 +36,5 @@ func newSessionlessServer(tb testing.TB, f *fixture) server {
 			}
 			return cookieHeader(w.Result()), nil
 		},
-		close: nop,
 	}
 }

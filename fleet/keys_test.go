@@ -28,7 +28,7 @@ const keyFile = "keys.json"
 //
 // An update writes a new folder, points a new symlink at it and renames
 // that over ..data (the one atomic step), then removes the old folder. The
-// servers watch dir/keys.json.
+// servers watch dir/keys.json (docs/attacks.md C12).
 type secretVolume struct {
 	dir     string
 	mount   mount

@@ -4,6 +4,7 @@ package fleet
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -87,12 +88,13 @@ func (goGen) run(addr string, reqs []request, conns int, d time.Duration) (loadR
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			conn, err := net.Dial("tcp", addr)
+			conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 			if err != nil {
 				errs[c] = err
 				return
 			}
 			defer conn.Close()
+			conn.SetDeadline(end.Add(helperTimeout)) // a stuck server fails the round, not the test's -timeout
 			br := bufio.NewReaderSize(conn, 16<<10)
 			for i := c; time.Now().Before(end); i++ {
 				k := i % len(raw)
@@ -168,7 +170,9 @@ func (g wrkGen) run(addr string, reqs []request, conns int, d time.Duration) (lo
 		args = append([]string{"-c", strconv.Itoa(g.cpu), g.bin}, args...)
 		name = "taskset"
 	}
-	out, err := exec.Command(name, args...).CombinedOutput()
+	ctx, cancel := context.WithTimeout(context.Background(), d+helperTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
 	if err != nil {
 		return loadResult{}, fmt.Errorf("wrk: %v\n%s", err, out)
 	}
@@ -314,7 +318,7 @@ func TestHTTPThroughput(t *testing.T) {
 		if r.cookie != "" {
 			req.Header.Set("Cookie", r.cookie)
 		}
-		res, err := http.DefaultTransport.RoundTrip(req)
+		res, err := directClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -30,7 +30,7 @@ var (
 	httpRounds   = flag.Int("fleet.http.rounds", 2, "TestHTTPThroughput: rounds per route, interleaved")
 	httpConns    = flag.Int("fleet.http.conns", 32, "TestHTTPThroughput: keep-alive connections of the load generator")
 	httpGen      = flag.String("fleet.http.gen", "auto", `TestHTTPThroughput: load generator: "wrk", "go", or "auto" (wrk if on PATH)`)
-	httpMinRatio = flag.Float64("fleet.http.min-ratio", 0.5, "TestHTTPThroughput: fail below this throughput ratio, middleware / bare (the goal is 0.9)")
+	httpMinRatio = flag.Float64("fleet.http.min-ratio", 0.5, "TestHTTPThroughput: fail below this ratio of the server's CPU time per request, bare / middleware (the throughput ratio of a CPU-bound server; the goal is 0.9)")
 	httpRSS      = flag.Duration("fleet.http.rss", 0, "TestHTTPThroughput: also load the server this long while sampling its RSS (the long form: 5m); 0 skips")
 )
 
@@ -239,6 +239,10 @@ type httpSummary struct {
 	MeanRPS   map[string]float64      `json:"mean_rps"`
 	MeanCPUus map[string]float64      `json:"mean_server_cpu_us_per_request"`
 	Ratio     float64                 `json:"ratio_middleware_to_bare"`
+	// CPURatio is the bare handler's CPU time per request over the
+	// middleware's: the throughput ratio of a server that has a CPU to
+	// itself, which the requests per second show only on a quiet machine.
+	CPURatio float64 `json:"cpu_ratio_bare_to_middleware"`
 	RSS       *rssReport              `json:"rss,omitempty"`
 }
 
@@ -378,8 +382,11 @@ func TestHTTPThroughput(t *testing.T) {
 		sum.MeanCPUus[name] = float64(int(cpu/float64(len(rs))*10)) / 10
 	}
 	sum.Ratio = float64(int(sum.MeanRPS["middleware"]/sum.MeanRPS["bare"]*1000)) / 1000
-	t.Logf("generator %s (server pinned: %v), %d connections, %d × %v rounds: bare %.0f req/s (%.1f µs CPU each), middleware %.0f req/s (%.1f µs), ratio %.3f",
-		gen.name(), sum.Pinned, *httpConns, *httpRounds, *httpRound, sum.MeanRPS["bare"], sum.MeanCPUus["bare"], sum.MeanRPS["middleware"], sum.MeanCPUus["middleware"], sum.Ratio)
+	if c := sum.MeanCPUus["middleware"]; c > 0 {
+		sum.CPURatio = float64(int(sum.MeanCPUus["bare"]/c*1000)) / 1000
+	}
+	t.Logf("generator %s (server pinned: %v), %d connections, %d × %v rounds: bare %.0f req/s (%.1f µs CPU each), middleware %.0f req/s (%.1f µs), ratio %.3f, CPU ratio %.3f",
+		gen.name(), sum.Pinned, *httpConns, *httpRounds, *httpRound, sum.MeanRPS["bare"], sum.MeanCPUus["bare"], sum.MeanRPS["middleware"], sum.MeanCPUus["middleware"], sum.Ratio, sum.CPURatio)
 	for name, rs := range sum.Rounds {
 		t.Logf("  %s rounds: %v", name, rs)
 	}
@@ -389,8 +396,13 @@ func TestHTTPThroughput(t *testing.T) {
 	}
 	writeJSON(t, "summary.json", sum)
 
-	if sum.Ratio < *httpMinRatio {
-		t.Errorf("throughput with the middleware is %.3f of the bare handler's; want at least %.2f", sum.Ratio, *httpMinRatio)
+	// The server's CPU time per request, not the requests per second: on a
+	// machine shared with other work the rounds' rates vary by half.
+	if sum.CPURatio == 0 {
+		t.Errorf("no CPU time measured for the server")
+	} else if sum.CPURatio < *httpMinRatio {
+		t.Errorf("the server's CPU time per request is %.1f µs with the middleware, %.1f µs without: ratio %.3f; want at least %.2f",
+			sum.MeanCPUus["middleware"], sum.MeanCPUus["bare"], sum.CPURatio, *httpMinRatio)
 	}
 	if r := sum.RSS; r != nil && r.Seconds >= 120 && r.FinalMiB > r.BaselineMiB*1.1+2 {
 		t.Errorf("RSS grew under load: %.1f MiB in the last minute against %.1f MiB from 30 to 90 s", r.FinalMiB, r.BaselineMiB)

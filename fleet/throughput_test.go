@@ -242,8 +242,8 @@ type httpSummary struct {
 	// CPURatio is the bare handler's CPU time per request over the
 	// middleware's: the throughput ratio of a server that has a CPU to
 	// itself, which the requests per second show only on a quiet machine.
-	CPURatio float64 `json:"cpu_ratio_bare_to_middleware"`
-	RSS       *rssReport              `json:"rss,omitempty"`
+	CPURatio float64    `json:"cpu_ratio_bare_to_middleware"`
+	RSS      *rssReport `json:"rss,omitempty"`
 }
 
 type rssReport struct {

@@ -1,6 +1,6 @@
 module github.com/sessionless/sessionless
 
-go 1.26.0
+go 1.26.6
 
 require (
 	github.com/go-jose/go-jose/v4 v4.1.8

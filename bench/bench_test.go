@@ -21,6 +21,9 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/gorilla/securecookie"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/sessionless/sessionless/internal/benchdata"
 	"github.com/sessionless/sessionless/keyring"
 	"github.com/sessionless/sessionless/token"
@@ -31,15 +34,15 @@ type User = benchdata.User
 
 var alice = benchdata.Alice()
 
-// claims is the plaintext of a token v1 (DESIGN.md), as go-jose and the
-// primitives write and read it: the same members in the same order as
-// sessionless writes them.
-type claims struct {
+// claims is the plaintext of a token v1 (docs/token-format.md), as go-jose, the
+// primitives and the floor write and read it: the same members in the same
+// order as sessionless writes them.
+type claims[T any] struct {
 	Jti      string `json:"jti"`
 	Iat      int64  `json:"iat"`
 	Exp      int64  `json:"exp"`
 	AuthTime int64  `json:"auth_time,omitempty"`
-	Data     User   `json:"data"`
+	Data     T      `json:"data"`
 }
 
 const (
@@ -81,38 +84,43 @@ func newFixture(tb testing.TB) *fixture {
 	return &fixture{now: now, ring: r, kid: prim.ID, kek: kek}
 }
 
-// impl is one implementation: seal a User into a cookie value, open it
+// impl is one implementation: seal a T into a cookie value, open it
 // again. Everything it needs was made when it was built.
-type impl struct {
+type impl[T any] struct {
 	name string
-	seal func(User) (string, error)
-	open func(string) (User, error)
+	seal func(T) (string, error)
+	open func(string) (T, error)
 }
 
-func impls(tb testing.TB, f *fixture) []impl {
-	return []impl{
-		newSessionless(tb, f),
-		newSecureCookie(tb, f),
+// impls are the implementations of BenchmarkSeal and BenchmarkOpen.
+func impls(tb testing.TB, f *fixture) []impl[User] {
+	return []impl[User]{
+		newSessionless[User](tb, f, 0),
+		newSecureCookie[User](tb, f, defaultSecureCookieMax),
 		newGoJose(tb, f),
 		newPrimitives(tb, f),
+		newFloor[User](tb, f),
 	}
 }
 
-func newSessionless(tb testing.TB, f *fixture) impl {
-	c, err := token.New[User](f.ring, token.Config{Purpose: purpose})
+// newSessionless is a token.Codec for purpose auth; maxLen is its
+// MaxLength (0: the default, 4096).
+func newSessionless[T any](tb testing.TB, f *fixture, maxLen int) impl[T] {
+	c, err := token.New[T](f.ring, token.Config{Purpose: purpose, MaxLength: maxLen})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	now := f.now
-	return impl{
+	return impl[T]{
 		name: "sessionless",
-		seal: func(u User) (string, error) {
+		seal: func(u T) (string, error) {
 			return c.Seal(token.Params{IssuedAt: now, Expiry: now.Add(ttl), AuthTime: now}, u)
 		},
-		open: func(s string) (User, error) {
+		open: func(s string) (T, error) {
 			t, err := c.Open(s, now)
 			if err != nil {
-				return User{}, err
+				var zero T
+				return zero, err
 			}
 			return t.Data, nil
 		},
@@ -123,18 +131,23 @@ func newSessionless(tb testing.TB, f *fixture) impl {
 // encrypted cookies: HMAC-SHA256 with a 32-byte hash key, AES-256-CTR with a
 // 32-byte block key, and the JSON serializer (the default, gob, is slower
 // and not what a cross-language cookie uses). It reads the clock itself.
-func newSecureCookie(tb testing.TB, f *fixture) impl {
+// maxLen is its MaxLength (0: no bound).
+func newSecureCookie[T any](tb testing.TB, f *fixture, maxLen int) impl[T] {
 	s := newSecureCookieCodec()
-	return impl{
+	s.MaxLength(maxLen)
+	return impl[T]{
 		name: "securecookie",
-		seal: func(u User) (string, error) { return s.Encode(cookieName, u) },
-		open: func(v string) (User, error) {
-			var u User
+		seal: func(u T) (string, error) { return s.Encode(cookieName, u) },
+		open: func(v string) (T, error) {
+			var u T
 			err := s.Decode(cookieName, v, &u)
 			return u, err
 		},
 	}
 }
+
+// defaultSecureCookieMax is securecookie's default MaxLength.
+const defaultSecureCookieMax = 4096
 
 func newSecureCookieCodec() *securecookie.SecureCookie {
 	s := securecookie.New(securecookie.GenerateRandomKey(32), securecookie.GenerateRandomKey(32))
@@ -145,18 +158,18 @@ func newSecureCookieCodec() *securecookie.SecureCookie {
 
 // newGoJose is go-jose's general API with the profile of token v1. The
 // encrypter is made once; it draws a new CEK and IV for every message.
-func newGoJose(tb testing.TB, f *fixture) impl {
+func newGoJose(tb testing.TB, f *fixture) impl[User] {
 	enc, err := jose.NewEncrypter(jose.A256GCM, jose.Recipient{Algorithm: jose.A256KW, Key: f.kek, KeyID: f.kid}, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	now, kek := f.now, f.kek
-	return impl{
+	return impl[User]{
 		name: "gojose",
 		seal: func(u User) (string, error) {
 			var jti [16]byte
 			rand.Read(jti[:])
-			pt, err := json.Marshal(claims{
+			pt, err := json.Marshal(claims[User]{
 				Jti:      base64.RawURLEncoding.EncodeToString(jti[:]),
 				Iat:      now.Unix(),
 				Exp:      now.Add(ttl).Unix(),
@@ -181,7 +194,7 @@ func newGoJose(tb testing.TB, f *fixture) impl {
 			if err != nil {
 				return User{}, err
 			}
-			var c claims
+			var c claims[User]
 			if err := json.Unmarshal(pt, &c); err != nil {
 				return User{}, err
 			}
@@ -194,101 +207,128 @@ func newGoJose(tb testing.TB, f *fixture) impl {
 }
 
 // newPrimitives is the construction of token v1 written inline as plainly
-// as possible, with no pooling and no strict shape checks: the floor. Only
-// the KEK's cipher.Block is made once.
-func newPrimitives(tb testing.TB, f *fixture) impl {
+// as possible, with no pooling and no strict shape checks, decoding with
+// encoding/json. Only the KEK's cipher.Block is made once.
+func newPrimitives(tb testing.TB, f *fixture) impl[User] {
+	return newInline[User](tb, f, "primitives", json.Unmarshal)
+}
+
+// floorDecodeOptions are the options the token package decodes with: they
+// make go-json-experiment accept all that encoding/json writes, and spare it
+// the duplicate-name check.
+var floorDecodeOptions = jsonv2.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+
+// newFloor is the primitives with the JSON packages the library itself
+// uses: encoding/json to encode, go-json-experiment/json (with the token
+// package's options) to decode. It is the floor of issue 13: what the
+// construction costs written inline with nothing else.
+func newFloor[T any](tb testing.TB, f *fixture) impl[T] {
+	return newInline[T](tb, f, "floor", func(b []byte, v any) error {
+		return jsonv2.Unmarshal(b, v, floorDecodeOptions)
+	})
+}
+
+// newInline is the construction of token v1 written inline, decoding the
+// claims with unmarshal. Per seal: three crypto/rand reads (CEK, IV, jti),
+// the wrap, NewCipher, NewGCM, json.Marshal, gcm.Seal, five base64
+// encodings; per open: strings.Split, five base64 decodings, the header
+// compared with the one expected, the unwrap, NewCipher, NewGCM, gcm.Open,
+// unmarshal, the exp check.
+func newInline[T any](tb testing.TB, f *fixture, name string, unmarshal func([]byte, any) error) impl[T] {
 	kek, err := aes.NewCipher(f.kek)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	header := `{"alg":"A256KW","enc":"A256GCM","kid":"` + f.kid + `"}`
+	hdr := base64.RawURLEncoding.EncodeToString([]byte(header))
 	now := f.now
-	b64 := base64.RawURLEncoding
-	return impl{
-		name: "primitives",
-		seal: func(u User) (string, error) {
-			cek := make([]byte, 32)
-			rand.Read(cek)
-			iv := make([]byte, 12)
-			rand.Read(iv)
-			jti := make([]byte, 16)
-			rand.Read(jti)
-			ek := keyWrap(kek, cek)
-			block, err := aes.NewCipher(cek)
-			if err != nil {
-				return "", err
-			}
-			gcm, err := cipher.NewGCM(block)
-			if err != nil {
-				return "", err
-			}
-			pt, err := json.Marshal(claims{
-				Jti:      b64.EncodeToString(jti),
-				Iat:      now.Unix(),
-				Exp:      now.Add(ttl).Unix(),
-				AuthTime: now.Unix(),
-				Data:     u,
-			})
-			if err != nil {
-				return "", err
-			}
-			hdr := b64.EncodeToString([]byte(header))
-			sealed := gcm.Seal(nil, iv, pt, []byte(hdr))
-			ct, tag := sealed[:len(sealed)-gcm.Overhead()], sealed[len(sealed)-gcm.Overhead():]
-			return hdr + "." + b64.EncodeToString(ek) + "." + b64.EncodeToString(iv) + "." +
-				b64.EncodeToString(ct) + "." + b64.EncodeToString(tag), nil
-		},
-		open: func(s string) (User, error) {
-			parts := strings.Split(s, ".")
-			if len(parts) != 5 {
-				return User{}, errRejected
-			}
-			hdr, err := b64.DecodeString(parts[0])
-			if err != nil || string(hdr) != header {
-				return User{}, errRejected
-			}
-			ek, err := b64.DecodeString(parts[1])
-			if err != nil {
-				return User{}, err
-			}
-			iv, err := b64.DecodeString(parts[2])
-			if err != nil {
-				return User{}, err
-			}
-			ct, err := b64.DecodeString(parts[3])
-			if err != nil {
-				return User{}, err
-			}
-			tag, err := b64.DecodeString(parts[4])
-			if err != nil {
-				return User{}, err
-			}
-			cek, ok := keyUnwrap(kek, ek)
-			if !ok {
-				return User{}, errRejected
-			}
-			block, err := aes.NewCipher(cek)
-			if err != nil {
-				return User{}, err
-			}
-			gcm, err := cipher.NewGCM(block)
-			if err != nil {
-				return User{}, err
-			}
-			pt, err := gcm.Open(nil, iv, append(ct, tag...), []byte(parts[0]))
-			if err != nil {
-				return User{}, errRejected
-			}
-			var c claims
-			if err := json.Unmarshal(pt, &c); err != nil {
-				return User{}, err
+	return impl[T]{
+		name: name,
+		seal: func(u T) (string, error) { return inlineSeal(kek, hdr, now, u) },
+		open: func(s string) (T, error) {
+			var c claims[T]
+			if err := inlineOpen(kek, header, s, func(pt []byte) error { return unmarshal(pt, &c) }); err != nil {
+				return c.Data, err
 			}
 			if now.Unix() > c.Exp+leeway {
-				return User{}, errRejected
+				return c.Data, errRejected
 			}
 			return c.Data, nil
 		},
 	}
+}
+
+// inlineSeal seals u as a token v1 under kek with the encoded header hdr.
+func inlineSeal[T any](kek cipher.Block, hdr string, now time.Time, u T) (string, error) {
+	b64 := base64.RawURLEncoding
+	cek := make([]byte, 32)
+	rand.Read(cek)
+	iv := make([]byte, 12)
+	rand.Read(iv)
+	jti := make([]byte, 16)
+	rand.Read(jti)
+	ek := keyWrap(kek, cek)
+	block, err := aes.NewCipher(cek)
+	if err != nil {
+		return "", err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return "", err
+	}
+	pt, err := json.Marshal(claims[T]{
+		Jti:      b64.EncodeToString(jti),
+		Iat:      now.Unix(),
+		Exp:      now.Add(ttl).Unix(),
+		AuthTime: now.Unix(),
+		Data:     u,
+	})
+	if err != nil {
+		return "", err
+	}
+	sealed := gcm.Seal(nil, iv, pt, []byte(hdr))
+	ct, tag := sealed[:len(sealed)-gcm.Overhead()], sealed[len(sealed)-gcm.Overhead():]
+	return hdr + "." + b64.EncodeToString(ek) + "." + b64.EncodeToString(iv) + "." +
+		b64.EncodeToString(ct) + "." + b64.EncodeToString(tag), nil
+}
+
+// inlineOpen opens the token s sealed by inlineSeal, whose header must be
+// header, and hands its plaintext to decode.
+func inlineOpen(kek cipher.Block, header, s string, decode func([]byte) error) error {
+	b64 := base64.RawURLEncoding
+	parts := strings.Split(s, ".")
+	if len(parts) != 5 {
+		return errRejected
+	}
+	var raw [5][]byte
+	for i, p := range parts {
+		b, err := b64.DecodeString(p)
+		if err != nil {
+			return err
+		}
+		raw[i] = b
+	}
+	if string(raw[0]) != header {
+		return errRejected
+	}
+	ek, iv, ct, tag := raw[1], raw[2], raw[3], raw[4]
+	cek, ok := keyUnwrap(kek, ek)
+	if !ok {
+		return errRejected
+	}
+	block, err := aes.NewCipher(cek)
+	if err != nil {
+		return err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return err
+	}
+	pt, err := gcm.Open(nil, iv, append(ct, tag...), []byte(parts[0]))
+	if err != nil {
+		return errRejected
+	}
+	return decode(pt)
 }
 
 // keyWrapIV is the initial value of RFC 3394 §2.2.3.1.
@@ -540,7 +580,7 @@ func TestSameResults(t *testing.T) {
 
 // TestGoJoseOpensPrimitives proves that the floor is the construction of
 // token v1: go-jose, the reference, opens it with the purpose's key and
-// finds the header and claims of DESIGN.md.
+// finds the header and claims of docs/token-format.md.
 func TestGoJoseOpensPrimitives(t *testing.T) {
 	f := newFixture(t)
 	tok, err := newPrimitives(t, f).seal(alice)
@@ -560,7 +600,7 @@ func TestGoJoseOpensPrimitives(t *testing.T) {
 	}
 	dec := json.NewDecoder(strings.NewReader(string(pt)))
 	dec.DisallowUnknownFields()
-	var c claims
+	var c claims[User]
 	if err := dec.Decode(&c); err != nil {
 		t.Fatalf("claims %s: %v", pt, err)
 	}

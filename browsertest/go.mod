@@ -1,6 +1,6 @@
 module github.com/sessionless/sessionless/browsertest
 
-go 1.26.0
+go 1.26.6
 
 replace github.com/sessionless/sessionless => ../
 

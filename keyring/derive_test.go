@@ -175,7 +175,7 @@ func TestDerivedKeysDiffer(t *testing.T) {
 	}
 }
 
-// hkdfReference is HKDF-SHA256 as DESIGN.md specifies it, written here
+// hkdfReference is HKDF-SHA256 as docs/token-format.md specifies it, written here
 // from the spec rather than taken from the package.
 func hkdfReference(t *testing.T, secret []byte, purpose string) []byte {
 	t.Helper()

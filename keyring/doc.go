@@ -34,11 +34,16 @@
 // # The file
 //
 // The keyring file is JSON (see [Parse]); it is written atomically (a
-// temporary file in the same folder, fsync, rename) with mode 0600, and a
-// file readable by group or others is refused unless
-// [LoadOptions.InsecureAllowReadable] is set. The same document may come
-// from the SESSIONLESS_KEYRING environment variable, or a file named by
-// SESSIONLESS_KEYRING_FILE ([FromEnv]).
+// temporary file in the same folder, fsync, rename) with mode 0600. A file
+// is loaded only if nobody else can read or change it ([CheckFileMode], the
+// rule PostgreSQL applies to its key file): owned by the process's user
+// with no access for group or others, or owned by root and at most
+// readable by its group (0640, 0440), as a Kubernetes Secret volume with
+// fsGroup and defaultMode 0440 delivers it. A world-readable file
+// (Kubernetes' default, 0644) is refused with a message that says how to
+// fix it; [LoadOptions.InsecureAllowReadable] skips the rule. The same
+// document may come from the SESSIONLESS_KEYRING environment variable, or
+// a file named by SESSIONLESS_KEYRING_FILE ([FromEnv]).
 //
 // # Secrets
 //

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 )
@@ -31,17 +30,17 @@ const (
 var (
 	// ErrNoKeyring is returned by [FromEnv] when neither variable is set.
 	ErrNoKeyring = errors.New("keyring: neither " + EnvKeyring + " nor " + EnvKeyringFile + " is set")
-	// ErrPermissions is returned when a keyring file is readable or
-	// writable by group or others.
-	ErrPermissions = errors.New("keyring: keyring file is accessible by group or others (want mode 0600)")
 )
 
 // LoadOptions tunes how a keyring file is read. The zero value is the safe
 // choice.
 type LoadOptions struct {
-	// InsecureAllowReadable loads a file that group or others may read or
-	// write (such as a Kubernetes secret mounted 0644), which is otherwise
-	// refused with ErrPermissions. Prefer fixing the mode.
+	// InsecureAllowReadable loads a file whatever its owner and mode,
+	// skipping [CheckFileMode]: a file others may read or change (such as
+	// a Kubernetes Secret mounted with the default mode, 0644) is
+	// otherwise refused with [ErrPermissions]. It is the escape hatch for
+	// a platform that cannot deliver a private file; prefer fixing the
+	// mode, which the refusal explains.
 	InsecureAllowReadable bool
 }
 
@@ -245,9 +244,9 @@ func (r *Ring) Marshal() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// LoadFile reads and parses the keyring file at path. Unless
-// opts.InsecureAllowReadable is set, a file that group or others may access
-// is refused with [ErrPermissions].
+// LoadFile reads and parses the keyring file at path, following symbolic
+// links. Unless opts.InsecureAllowReadable is set, a file that
+// [CheckFileMode] refuses is refused with [ErrPermissions].
 func LoadFile(path string, opts LoadOptions) (*Ring, error) {
 	data, err := readFile(path, opts)
 	if err != nil {
@@ -274,8 +273,10 @@ func readFile(path string, opts LoadOptions) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("keyring: %s is not a regular file", path)
 	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 && !opts.InsecureAllowReadable {
-		return nil, fmt.Errorf("%w: %s has mode %04o", ErrPermissions, path, fi.Mode().Perm())
+	if !opts.InsecureAllowReadable {
+		if err := CheckFileMode(path, fi); err != nil {
+			return nil, err
+		}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {

@@ -252,7 +252,6 @@ func TestLoadFile(t *testing.T) {
 		{"mode 0600", good, 0o600, keyring.LoadOptions{}, nil},
 		{"mode 0400", good, 0o400, keyring.LoadOptions{}, nil},
 		{"mode 0700", good, 0o700, keyring.LoadOptions{}, nil},
-		{"mode 0640", good, 0o640, keyring.LoadOptions{}, keyring.ErrPermissions},
 		{"mode 0604", good, 0o604, keyring.LoadOptions{}, keyring.ErrPermissions},
 		{"mode 0644", good, 0o644, keyring.LoadOptions{}, keyring.ErrPermissions},
 		{"mode 0620", good, 0o620, keyring.LoadOptions{}, keyring.ErrPermissions},

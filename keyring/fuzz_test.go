@@ -18,7 +18,7 @@ var longIDRun = regexp.MustCompile(`[A-Za-z0-9_-]{33,}`)
 // ErrInvalidRing and echo no key-sized run of the input, and that every
 // ring it accepts survives Marshal and Parse unchanged.
 func FuzzParse(f *testing.F) {
-	// A valid document, as DESIGN.md shows it, and as Marshal writes it.
+	// A valid document, as docs/keyring-format.md describes it, and as Marshal writes it.
 	f.Add([]byte(validDoc))
 	f.Add(must(mustParse(f, validDoc).Marshal()))
 	f.Add([]byte(doc(keyS("k1", allFF))))

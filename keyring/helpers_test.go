@@ -61,12 +61,7 @@ func mustParse(t testing.TB, doc string) *keyring.Ring {
 	return r
 }
 
-// keyJSON is one key member of a document with the n-th fixed secret.
-func keyJSON(id string, n int) string {
-	return fmt.Sprintf(`{"id": %q, "secret": %q, "created": "2026-11-23T07:00:00Z", "activates": "2026-11-23T08:00:00Z"}`, id, secretB64(n))
-}
-
-// validDoc is a keyring document as DESIGN.md shows it, with two keys.
+// validDoc is a keyring document as docs/keyring-format.md describes it, with two keys.
 var validDoc = `{
   "version": 1,
   "keys": [

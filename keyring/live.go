@@ -103,6 +103,13 @@ type Watcher struct {
 // cfg.Interval until ctx is done. A changed file that parses is swapped in
 // atomically; one that does not is reported to cfg.OnError and the previous
 // ring stays in use, so a bad write never leaves a server without keys.
+//
+// Each read opens path anew, following symbolic links, checks the file it
+// reaches ([CheckFileMode]) and compares its content, not its time or size,
+// with the last read. So Watch follows a Kubernetes Secret volume, where
+// path is a link through ..data to a folder per version and an update
+// swaps ..data atomically: the new ring is in use within one interval, and
+// an update whose file is missing, torn or unreadable keeps the old one.
 func Watch(ctx context.Context, path string, cfg WatchConfig) (*Watcher, error) {
 	if cfg.Interval <= 0 {
 		cfg.Interval = 2 * time.Second

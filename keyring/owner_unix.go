@@ -31,3 +31,12 @@ func keepOwner(tmp *os.File, old os.FileInfo) error {
 	}
 	return nil
 }
+
+// fileOwner returns the user id of the file fi describes, if it has one.
+func fileOwner(fi os.FileInfo) (int, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return int(st.Uid), true
+}

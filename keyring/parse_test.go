@@ -56,7 +56,7 @@ func doc(keys ...string) string {
 // but its last character.
 var allFF = strings.Repeat("_", 42) + "8"
 
-// invalidDocs are keyring documents Parse must refuse (ATTACKS C5). Each
+// invalidDocs are keyring documents Parse must refuse (docs/attacks.md C5). Each
 // is also a fuzz seed.
 var invalidDocs = []struct {
 	name string
@@ -104,7 +104,7 @@ var invalidDocs = []struct {
 	{"secret with dot", doc(keyS("k1", secretB64(3)[:42]+".")), "the secret must be 32 bytes"},
 	{"secret non-ASCII", doc(keyS("k1", secretB64(3)[:41]+"é")), "the secret must be 32 bytes"},
 
-	// Ids (ATTACKS C2 for the file).
+	// Ids (docs/attacks.md C2 for the file).
 	{"id empty", doc(keyS("", secretB64(1))), "the id does not match"},
 	{"id missing", doc(rawKey("", q(secretB64(1)), created, activates)), "the id does not match"},
 	{"id null", doc(rawKey("null", q(secretB64(1)), created, activates)), "the id does not match"},
@@ -398,7 +398,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 	}
 }
 
-// TestMarshalShape checks the document against DESIGN.md's example.
+// TestMarshalShape checks the document against the example of docs/keyring-format.md.
 func TestMarshalShape(t *testing.T) {
 	t.Parallel()
 	data, err := mustParse(t, validDoc).Marshal()

@@ -87,7 +87,9 @@ type Ring struct {
 	purposes sync.Map // purpose name → *Purpose
 }
 
-// New returns a ring of the given keys. It validates every key and fails
+// New returns a ring of the given keys, sorted by activation time; keys
+// that activate at the same time stay in the order given, and the last of
+// them is the primary. It validates every key and fails
 // (wrapping [ErrInvalidRing]) on an empty set, more than [MaxKeys] keys, an
 // invalid or duplicate id, a zero or repeated secret, or a zero time. A zero
 // revokeBefore means no revocation.
@@ -132,18 +134,10 @@ func New(keys []Key, revokeBefore time.Time) (*Ring, error) {
 			}
 		}
 	}
-	slices.SortStableFunc(r.keys, func(a, b Key) int {
-		if c := a.Activates.Compare(b.Activates); c != 0 {
-			return c
-		}
-		if c := a.Created.Compare(b.Created); c != 0 {
-			return c
-		}
-		if a.ID < b.ID {
-			return -1
-		}
-		return 1
-	})
+	// Keys that activate at the same time keep the order given, and the
+	// last of them is the primary: the order of the file, which Marshal
+	// writes and Parse reads back, so every server picks the same one.
+	slices.SortStableFunc(r.keys, func(a, b Key) int { return a.Activates.Compare(b.Activates) })
 	for i, k := range r.keys {
 		r.byID[k.ID] = i
 	}
@@ -204,7 +198,8 @@ func (r *Ring) Format(f fmt.State, _ rune) { io.WriteString(f, r.String()) }
 // Current returns r itself, so a *Ring is a [Source] that never changes.
 func (r *Ring) Current() *Ring { return r }
 
-// Keys returns the keys in order of activation, oldest first.
+// Keys returns the keys in order of activation, oldest first (keys that
+// activate at the same time in the order the ring was made with).
 func (r *Ring) Keys() []Key { return slices.Clone(r.keys) }
 
 // Len returns the number of keys.
@@ -224,7 +219,7 @@ func (r *Ring) Key(id string) (Key, bool) {
 func (r *Ring) RevokeBefore() time.Time { return r.revokeBefore }
 
 // primaryIndex returns the index of the key with the latest activation time
-// not after now, or -1.
+// not after now (the last of a tie), or -1.
 func (r *Ring) primaryIndex(now time.Time) int {
 	for i := len(r.keys) - 1; i >= 0; i-- {
 		if !r.keys[i].Activates.After(now) {
@@ -235,7 +230,8 @@ func (r *Ring) primaryIndex(now time.Time) int {
 }
 
 // Primary returns the key that seals at now: the key with the latest
-// activation time not after now. It returns [ErrNoPrimary] when every key
+// activation time not after now, the last in order if several activated
+// at that time. It returns [ErrNoPrimary] when every key
 // is still pending.
 func (r *Ring) Primary(now time.Time) (Key, error) {
 	i := r.primaryIndex(now)
@@ -315,8 +311,8 @@ type RotateResult struct {
 
 // Rotate returns a ring with a new key that activates at now+activateIn
 // (a positive delay rounded up to the second, so never sooner; a zero one
-// down, so at once; and after every key already active then, so that it is
-// the primary from that time on),
+// down, so at once; and no sooner than any key already active then, which
+// it follows in order, so that it is the primary from that time on),
 // without the keys that were already droppable at now (see [StateDroppable]).
 // The primary and pending keys are never dropped. activateIn should be
 // longer than the time every server takes to load the new ring; a negative
@@ -346,6 +342,8 @@ func (r *Ring) Rotate(now time.Time, activateIn, maxTokenAge time.Duration) (*Ri
 			break
 		}
 	}
+	k.Activates = at // not truncated: at may be the fraction of a key before
+
 	keys = append(keys, k)
 	n, err := r.with(keys, r.revokeBefore)
 	if err != nil {
@@ -381,9 +379,10 @@ func (r *Ring) Retire(id string, now time.Time) (*Ring, error) {
 }
 
 // Promote returns a ring in which the pending key id activates at now
-// (rounded down to the second, or just after the key that activated last if
-// that was within the same second), so it becomes primary at once unless
-// another key activates later. Use it after
+// (rounded down to the second, or at the activation of the key that
+// activated last if that was within the same second, after which it is
+// put), so it becomes primary at once unless another key activates later.
+// Use it after
 // a leak, when the propagation delay of a staged rotation cannot be waited
 // for. Promoting the primary key returns r; promoting a superseded key is an
 // error ([ErrNotPending]).
@@ -398,10 +397,11 @@ func (r *Ring) Promote(id string, now time.Time) (*Ring, error) {
 		}
 		return nil, fmt.Errorf("%w: key %q was superseded", ErrNotPending, id)
 	}
-	keys := slices.Clone(r.keys)
-	if at := r.activationAt(now, id, false); at.Before(keys[i].Activates) {
-		keys[i].Activates = at
-	}
+	// The promoted key goes last, so that it wins a tie with a key that
+	// activated at the same time.
+	k := r.keys[i]
+	k.Activates = r.activationAt(now, id, false)
+	keys := append(slices.Delete(slices.Clone(r.keys), i, i+1), k)
 	return r.with(keys, r.revokeBefore)
 }
 
@@ -409,19 +409,20 @@ func (r *Ring) Promote(id string, now time.Time) (*Ring, error) {
 // pending nor the primary.
 var ErrNotPending = errors.New("keyring: key is not pending")
 
-// activationAt returns want as a whole second (rounded up, or down), moved
-// past the activation of every key (but except) already active at want: a
-// new key activating then is unambiguously the primary, where a tie within
-// one second would be settled by the random ids.
+// activationAt returns want as a whole second (rounded up, or down), or the
+// activation of a key (but except) already active at want if that is later
+// (within the second rounded down): a key added last that activates then
+// is the primary from then on, winning the tie by order, and never pending
+// for a moment after it was asked to activate at once.
 func (r *Ring) activationAt(want time.Time, except string, up bool) time.Time {
 	want = want.UTC()
 	at := want.Truncate(time.Second)
 	if up && at.Before(want) {
 		at = at.Add(time.Second)
 	}
-	for _, k := range r.keys { // by activation, oldest first
-		if k.ID != except && !k.Activates.After(want) && !at.After(k.Activates) {
-			at = k.Activates.UTC().Truncate(time.Second).Add(time.Second)
+	for _, k := range r.keys {
+		if k.ID != except && !k.Activates.After(want) && k.Activates.After(at) {
+			at = k.Activates.UTC()
 		}
 	}
 	return at

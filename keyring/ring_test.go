@@ -97,9 +97,9 @@ func TestPendingKeyOpens(t *testing.T) {
 	}
 }
 
-// TestPrimaryTies checks that keys activating at the same time give the
-// same primary whatever their order: the latest created, then the greatest
-// id.
+// TestPrimaryTies checks that of keys activating at the same time the last
+// given is the primary, whatever their ids and creation times, and that the
+// keyring file keeps that order.
 func TestPrimaryTies(t *testing.T) {
 	t.Parallel()
 	mk := func(id string, n int, createdOffset time.Duration) keyring.Key {
@@ -110,22 +110,23 @@ func TestPrimaryTies(t *testing.T) {
 		keys []keyring.Key
 		want string
 	}{
-		{"later created wins", []keyring.Key{mk("z", 1, -2*time.Hour), mk("a", 2, -time.Hour)}, "a"},
-		{"same created, greater id wins", []keyring.Key{mk("b", 1, -time.Hour), mk("a", 2, -time.Hour), mk("B", 3, -time.Hour)}, "b"},
+		{"earlier created, last", []keyring.Key{mk("a", 2, -time.Hour), mk("z", 1, -2*time.Hour)}, "z"},
+		{"later created, last", []keyring.Key{mk("z", 1, -2*time.Hour), mk("a", 2, -time.Hour)}, "a"},
+		{"same created, smaller id last", []keyring.Key{mk("b", 1, -time.Hour), mk("B", 3, -time.Hour), mk("a", 2, -time.Hour)}, "a"},
+		{"after an earlier key", []keyring.Key{mk("y", 2, -time.Hour), key(t, "old", 4, t0.Add(-time.Hour)), mk("x", 1, -time.Hour)}, "x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			// Every rotation of the input order gives the same answer.
-			for i := range tt.keys {
-				keys := append(slices.Clone(tt.keys[i:]), tt.keys[:i]...)
-				r := mustNew(t, time.Time{}, keys...)
+			r := mustNew(t, time.Time{}, tt.keys...)
+			reread := mustParse(t, string(must(r.Marshal())))
+			for _, r := range []*keyring.Ring{r, reread} {
 				if k, err := r.Primary(t0); err != nil || k.ID != tt.want {
-					t.Errorf("Primary with keys %v = %q, %v; want %q", ids(keys), k.ID, err, tt.want)
+					t.Errorf("Primary with keys %v = %q, %v; want %q", ids(r.Keys()), k.ID, err, tt.want)
 				}
 				p, _ := r.Purpose("auth")
 				if d, err := p.Primary(t0); err != nil || d.ID() != tt.want {
-					t.Errorf("Purpose.Primary with keys %v = %v; want %q", ids(keys), err, tt.want)
+					t.Errorf("Purpose.Primary with keys %v = %v; want %q", ids(r.Keys()), err, tt.want)
 				}
 			}
 		})
@@ -458,7 +459,7 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// TestStagedRotationAcrossServers is ATTACKS C6: servers parse the same
+// TestStagedRotationAcrossServers is docs/attacks.md C6: servers parse the same
 // keyring document at different stages of a rotation; each opens what the
 // other seals, so nobody is logged out.
 func TestStagedRotationAcrossServers(t *testing.T) {
@@ -531,9 +532,10 @@ func TestStagedRotationAcrossServers(t *testing.T) {
 }
 
 // TestRotateActivation: a rotated key activates no sooner than asked
-// (rounded up to the second), and after every key already active, so it is
-// the primary from its activation on: a tie within a second must not be
-// settled by the random ids.
+// (rounded up to the second), and no sooner than every key already active,
+// so it is the primary from its activation on: a tie is settled by order,
+// never by the random ids, and a key asked to activate at once is never
+// pending.
 func TestRotateActivation(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -545,8 +547,8 @@ func TestRotateActivation(t *testing.T) {
 		{"whole second", t0.Add(3 * time.Hour), time.Hour, t0.Add(4 * time.Hour)},
 		{"rounded up", t0.Add(3*time.Hour + 100*time.Millisecond), 400 * time.Millisecond, t0.Add(3*time.Hour + time.Second)},
 		{"now, on a whole second", t0.Add(3 * time.Hour), 0, t0.Add(3 * time.Hour)},
-		{"same second as the primary", t0.Add(2*time.Hour + 300*time.Millisecond), 0, t0.Add(2*time.Hour + time.Second)},
-		{"at the primary's activation", t0.Add(2 * time.Hour), 0, t0.Add(2*time.Hour + time.Second)},
+		{"same second as the primary", t0.Add(2*time.Hour + 300*time.Millisecond), 0, t0.Add(2 * time.Hour)},
+		{"at the primary's activation", t0.Add(2 * time.Hour), 0, t0.Add(2 * time.Hour)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -560,6 +562,9 @@ func TestRotateActivation(t *testing.T) {
 				}
 				if k, _ := n.Primary(tt.want); k.ID != res.Added.ID {
 					t.Fatalf("Primary at the activation = %q; want the new key %q", k.ID, res.Added.ID)
+				}
+				if tt.delay == 0 && res.Added.State != keyring.StatePrimary {
+					t.Fatalf("Rotate with no delay: the new key is %s; want primary", res.Added.State)
 				}
 				if k, _ := n.Primary(tt.want.Add(-time.Nanosecond)); k.ID == res.Added.ID {
 					t.Fatalf("the new key is primary before its activation")
@@ -576,12 +581,41 @@ func TestPromoteSuperseded(t *testing.T) {
 		t.Errorf("Promote(superseded a) = %v, %v; want ErrNotPending", n, err)
 	}
 	// A pending key promoted within the second its predecessor activated
-	// still becomes the primary.
-	n, err := r.Promote("c", t0.Add(2*time.Hour+200*time.Millisecond))
+	// becomes the primary at once, and stays it through the file.
+	now := t0.Add(2*time.Hour + 200*time.Millisecond)
+	n, err := r.Promote("c", now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k, _ := n.Primary(t0.Add(2*time.Hour + time.Second)); k.ID != "c" {
-		t.Errorf("Primary after Promote(c) in b's second = %q; want c", k.ID)
+	for _, n := range []*keyring.Ring{n, mustParse(t, string(must(n.Marshal())))} {
+		if k, _ := n.Primary(now); k.ID != "c" {
+			t.Errorf("Primary after Promote(c) in b's second = %q; want c", k.ID)
+		}
+	}
+}
+
+// TestRotateAtOnceAfterStaged is the operator's sequence of issue 14: a
+// staged rotation, then, in the second its key activated, a rotation with
+// no delay and the retirement of the key it replaced. The new key is the
+// primary at once, even after a key whose activation was not a whole
+// second, and the retirement is allowed.
+func TestRotateAtOnceAfterStaged(t *testing.T) {
+	t.Parallel()
+	for _, staged := range []time.Time{t0.Add(time.Hour), t0.Add(time.Hour + 100*time.Millisecond)} {
+		r := mustNew(t, time.Time{}, key(t, "a", 1, t0), key(t, "b", 2, staged))
+		now := t0.Add(time.Hour + 278*time.Millisecond)
+		n, res, err := r.Rotate(now, 0, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Added.State != keyring.StatePrimary || res.Added.Activates.After(now) {
+			t.Errorf("after b activating at %v: Rotate(0) added a %s key activating at %v; want primary at once", staged, res.Added.State, res.Added.Activates)
+		}
+		if k, _ := n.Primary(now); k.ID != res.Added.ID {
+			t.Errorf("Primary = %q; want the new key %q", k.ID, res.Added.ID)
+		}
+		if _, err := n.Retire("b", now); err != nil {
+			t.Errorf("Retire(b) right after = %v", err)
+		}
 	}
 }

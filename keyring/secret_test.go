@@ -14,7 +14,7 @@ import (
 	"github.com/sessionless/sessionless/keyring"
 )
 
-// TestSecretNeverPrints is ATTACKS H3: no fmt verb, slog handler or
+// TestSecretNeverPrints is docs/attacks.md H3: no fmt verb, slog handler or
 // encoder shows a secret, alone or inside a Key, a []Key or a Ring.
 func TestSecretNeverPrints(t *testing.T) {
 	t.Parallel()

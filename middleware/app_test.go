@@ -22,19 +22,30 @@ type User struct {
 	Name string `json:"name"`
 }
 
+// Visit is the tests' visitor data: a cart belongs to the person, a theme
+// to the browser.
+type Visit struct {
+	Cart  []string `json:"cart,omitempty"`
+	Theme string   `json:"theme,omitempty"`
+}
+
+// config is the Config of the tests.
+type config = middleware.Config[User, Visit]
+
 var alice = User{ID: 7, Name: "Alice"}
 
 // app is a small site over the middleware, as an application would write
-// it: public home, login, re-authentication, logout, sensitive pages.
+// it: public home, login, re-authentication, logout, sensitive pages, a
+// cart and a theme for every visitor, flash messages.
 type app struct {
 	ring     *keyring.Live
 	m        *remember.Manager[User]
-	s        *middleware.Sessions[User]
+	s        *middleware.Sessions[User, Visit]
 	h        http.Handler
 	rejected []remember.Rejection
 }
 
-func newApp(t testing.TB, cfg remember.Config[User]) *app {
+func newApp(t testing.TB, cfg config) *app {
 	t.Helper()
 	now := time.Now()
 	r, err := keyring.New([]keyring.Key{keyring.GenerateKey(now.Add(-time.Hour), now.Add(-time.Hour))}, time.Time{})
@@ -45,15 +56,23 @@ func newApp(t testing.TB, cfg remember.Config[User]) *app {
 	if cfg.OnReject == nil {
 		cfg.OnReject = func(_ context.Context, rej remember.Rejection) { a.rejected = append(a.rejected, rej) }
 	}
-	a.m, err = remember.New[User](a.ring, cfg)
+	if cfg.KeepOnLogout == nil {
+		cfg.KeepOnLogout = func(v Visit) Visit { return Visit{Theme: v.Theme} }
+	}
+	a.s, err = middleware.New(a.ring, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.s, err = middleware.New(a.m, middleware.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a.m = a.s.Manager()
+	a.h = http.NewCrossOriginProtection().Handler(a.s.Load(a.routes()))
+	return a
+}
+
+func (a *app) routes() *http.ServeMux {
 	mux := http.NewServeMux()
+	fail := func(w http.ResponseWriter, err error) {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+	}
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		st := a.s.State(r)
 		fmt.Fprintf(w, "%s %s", st.Level, st.Data.Name)
@@ -63,8 +82,8 @@ func newApp(t testing.TB, cfg remember.Config[User]) *app {
 			http.Error(w, "wrong password", http.StatusUnauthorized)
 			return
 		}
-		if _, err := a.m.Login(w, r, alice, r.FormValue("remember") == "on"); err != nil {
-			http.Error(w, "login failed", http.StatusInternalServerError)
+		if err := a.s.Login(w, r, alice, r.FormValue("remember") == "on"); err != nil {
+			fail(w, err)
 			return
 		}
 		http.Redirect(w, r, middleware.SafeReturnTo(r.FormValue("return_to")), http.StatusSeeOther)
@@ -74,14 +93,17 @@ func newApp(t testing.TB, cfg remember.Config[User]) *app {
 			http.Error(w, "wrong password", http.StatusUnauthorized)
 			return
 		}
-		if _, err := a.m.Reauthenticate(w, r); err != nil {
+		if err := a.s.Reauthenticate(w, r); err != nil {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
 		http.Redirect(w, r, middleware.SafeReturnTo(r.FormValue("return_to")), http.StatusSeeOther)
 	})
 	mux.HandleFunc("POST /logout", func(w http.ResponseWriter, r *http.Request) {
-		a.m.Logout(w, r)
+		if err := a.s.Logout(w, r); err != nil {
+			fail(w, err)
+			return
+		}
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	})
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -90,13 +112,60 @@ func newApp(t testing.TB, cfg remember.Config[User]) *app {
 	})
 	mux.Handle("GET /greet", a.s.RequireUser(ok))
 	mux.Handle("GET /account", a.s.RequireAuthenticated(ok))
-	mux.Handle("GET /account/password", a.s.RequireFresh(15*time.Minute, false)(ok))
-	mux.Handle("GET /sudo", a.s.RequireFresh(15*time.Minute, true)(ok))
+	mux.Handle("GET /account/password", a.s.RequireFresh(remember.Fixed(15*time.Minute))(ok))
+	mux.Handle("GET /sudo", a.s.RequireFresh(remember.Sliding(15*time.Minute))(ok))
+	mux.Handle("POST /sudo", a.s.RequireFresh(remember.Sliding(15*time.Minute))(ok))
+	mux.Handle("POST /account/password", a.s.RequireFresh(remember.Fixed(15*time.Minute))(ok))
+	mux.Handle("POST /account/profile", a.s.RequireAuthenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := a.s.State(r).Data
+		u.Name = r.FormValue("name")
+		if err := a.s.Update(w, r, u); err != nil {
+			fail(w, err)
+			return
+		}
+		if err := a.s.AddFlash(r, middleware.Flash{Text: "Profile saved"}); err != nil {
+			fail(w, err)
+			return
+		}
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+	})))
 	mux.Handle("GET /api/me", a.s.RequireAuthenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(a.s.State(r).Data)
 	})))
-	a.h = http.NewCrossOriginProtection().Handler(a.s.Load(mux))
-	return a
+	mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) {
+		st := a.s.State(r)
+		v := a.s.Data(r)
+		json.NewEncoder(w).Encode(map[string]any{
+			"level": st.Level.String(), "name": st.Data.Name, "remembered": st.RememberMe(),
+			"cart": v.Cart, "theme": v.Theme, "flashes": a.s.Flashes(r),
+		})
+	})
+	mux.HandleFunc("POST /cart", func(w http.ResponseWriter, r *http.Request) {
+		v := a.s.Data(r)
+		v.Cart = append(v.Cart, r.FormValue("item"))
+		if err := a.s.SetData(r, v); err != nil {
+			fail(w, err)
+			return
+		}
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+	})
+	mux.HandleFunc("POST /preferences", func(w http.ResponseWriter, r *http.Request) {
+		v := a.s.Data(r)
+		v.Theme = r.FormValue("theme")
+		if err := a.s.SetData(r, v); err != nil {
+			fail(w, err)
+			return
+		}
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+	})
+	mux.HandleFunc("POST /flash", func(w http.ResponseWriter, r *http.Request) {
+		if err := a.s.AddFlash(r, middleware.Flash{Kind: "info", Text: r.FormValue("text")}); err != nil {
+			fail(w, err)
+			return
+		}
+		http.Redirect(w, r, r.FormValue("to"), http.StatusSeeOther)
+	})
+	return mux
 }
 
 // browser keeps cookies between requests as a browser does, parsing every
@@ -106,6 +175,7 @@ type browser struct {
 	h       http.Handler
 	cookies map[string]*http.Cookie
 	accept  string
+	header  http.Header // more request headers, such as Referer
 }
 
 func newBrowser(t testing.TB, h http.Handler) *browser {
@@ -132,6 +202,9 @@ func (b *browser) do(method, target string, form url.Values) *httptest.ResponseR
 		req = httptest.NewRequest(method, "https://example.test"+target, nil)
 	}
 	req.Header.Set("Accept", b.accept)
+	for k, v := range b.header {
+		req.Header[k] = v
+	}
 	for _, c := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 	}

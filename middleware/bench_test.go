@@ -6,14 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sessionless/sessionless/remember"
 	"github.com/sessionless/sessionless/token"
 )
 
 // BenchmarkLoad is issue 3's figure: Load on a request with a valid auth
 // cookie and no renewal due, against one token open (BenchmarkOpen).
 func BenchmarkLoad(b *testing.B) {
-	a := newApp(b, remember.Config[User]{})
+	a := newApp(b, config{})
 	now := time.Now()
 	c, _ := token.New[User](a.ring, token.Config{Purpose: "auth"})
 	tok, _ := c.Seal(token.Params{IssuedAt: now, Expiry: now.Add(30 * time.Minute), AuthTime: now}, alice)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/sessionless/sessionless/keyring"
 	"github.com/sessionless/sessionless/middleware"
-	"github.com/sessionless/sessionless/remember"
 )
 
 // Example wires a site: sessions loaded on every request, a sensitive
@@ -24,36 +23,35 @@ func Example() {
 		log.Fatal(err)
 	}
 	type User struct{ Name string }
-	sessions, err := remember.New[User](ring, remember.Config[User]{})
-	if err != nil {
-		log.Fatal(err)
-	}
-	mw, err := middleware.New(sessions, middleware.Config{})
+	sessions, err := middleware.New(ring, middleware.Config[User, struct{}]{})
 	if err != nil {
 		log.Fatal(err)
 	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		st := mw.State(r)
+		st := sessions.State(r)
 		fmt.Fprintf(w, "hello %s (%s)", st.Data.Name, st.Level)
 	})
 	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
 		// Check r.FormValue("password") here.
-		if _, err := sessions.Login(w, r, User{Name: "Alice"}, r.FormValue("remember") == "on"); err != nil {
+		if err := sessions.Login(w, r, User{Name: "Alice"}, r.FormValue("remember") == "on"); err != nil {
 			http.Error(w, "cannot log in", http.StatusInternalServerError)
 			return
 		}
 		http.Redirect(w, r, middleware.SafeReturnTo(r.FormValue("return_to")), http.StatusSeeOther)
 	})
 	mux.HandleFunc("POST /logout", func(w http.ResponseWriter, r *http.Request) {
-		sessions.Logout(w, r)
+		if err := sessions.Logout(w, r); err != nil {
+			http.Error(w, "cannot log out", http.StatusInternalServerError)
+			return
+		}
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	})
-	mux.Handle("GET /account", mw.RequireAuthenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "the account of %s", mw.State(r).Data.Name)
+	mux.Handle("GET /account", sessions.RequireAuthenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "the account of %s", sessions.State(r).Data.Name)
 	})))
-	handler := http.NewCrossOriginProtection().Handler(mw.Load(mux))
+	handler := http.NewCrossOriginProtection().Handler(sessions.Load(mux))
 
 	// A visit: the account page sends an anonymous browser to log in...
 	req := httptest.NewRequest("GET", "/account", nil)

@@ -3,6 +3,7 @@ package middleware_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -22,24 +23,36 @@ import (
 
 func TestNew(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, remember.Config[User]{})
+	a := newApp(t, config{})
 	for _, tt := range []struct {
 		name string
-		cfg  middleware.Config
+		cfg  config
 		ok   bool
 	}{
-		{"zero", middleware.Config{}, true},
-		{"custom", middleware.Config{LoginURL: "/signin?x=1", ReauthURL: "/sudo", ReturnToParam: "next"}, true},
-		{"absolute login URL", middleware.Config{LoginURL: "https://evil.example/login"}, false},
-		{"scheme-relative reauth URL", middleware.Config{ReauthURL: "//evil.example/"}, false},
-		{"param needing escapes", middleware.Config{ReturnToParam: "a b"}, false},
+		{"zero", config{}, true},
+		{"custom", config{LoginURL: "/signin?x=1", ReauthURL: "/sudo", ReturnToParam: "next"}, true},
+		{"app", config{App: "shop"}, true},
+		{"app with a dot", config{App: "shop.eu"}, false},
+		{"absolute login URL", config{LoginURL: "https://evil.example/login"}, false},
+		{"scheme-relative reauth URL", config{ReauthURL: "//evil.example/"}, false},
+		{"param needing escapes", config{ReturnToParam: "a b"}, false},
+		{"visitor cookie named as the auth cookie", config{VisitorCookie: "__Host-auth"}, false},
+		{"flash cookie a chunk of the visitor cookie", config{FlashCookie: "__Host-visitor.1"}, false},
+		{"visitor cookie a one-shot cookie", config{VisitorCookie: "__Host-once-x"}, false},
+		{"visitor idle longer than its lifetime", config{VisitorIdle: 48 * time.Hour, VisitorLifetime: 24 * time.Hour}, false},
+		{"visitor lifetime over 400 days", config{VisitorLifetime: 401 * 24 * time.Hour}, false},
+		{"negative flash lifetime", config{FlashLifetime: -time.Second}, false},
+		{"bad identity setting", config{AuthIdle: time.Second}, false},
 	} {
-		_, err := middleware.New(a.m, tt.cfg)
+		_, err := middleware.New(a.ring, tt.cfg)
 		if (err == nil) != tt.ok {
 			t.Errorf("%s: New(%+v) = %v; want ok=%v", tt.name, tt.cfg, err, tt.ok)
 		}
+		if err != nil && !errors.Is(err, middleware.ErrConfig) {
+			t.Errorf("%s: New() = %v; want an ErrConfig", tt.name, err)
+		}
 	}
-	if _, err := middleware.New[User](nil, middleware.Config{}); err == nil {
+	if _, err := middleware.New[User, Visit](nil, config{}); err == nil {
 		t.Error("New(nil) succeeded")
 	}
 }
@@ -48,7 +61,7 @@ func TestNew(t *testing.T) {
 // not a redirect.
 func TestAPIAnswers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		a := newApp(t, remember.Config[User]{})
+		a := newApp(t, config{})
 		b := newBrowser(t, a.h)
 		for _, accept := range []string{"application/json", "*/*", ""} {
 			b.accept = accept
@@ -75,11 +88,11 @@ func TestAPIAnswers(t *testing.T) {
 	})
 }
 
-// TestHeaders is ATTACKS E7: every response varies on Cookie; responses
+// TestHeaders is docs/attacks.md E7: every response varies on Cookie; responses
 // that set or clear a cookie are not stored; one Set-Cookie per name.
 func TestHeaders(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		a := newApp(t, remember.Config[User]{})
+		a := newApp(t, config{})
 		b := newBrowser(t, a.h)
 		rec := b.get("/")
 		if v := rec.Header().Values("Vary"); !cmp.Equal(v, []string{"Cookie"}) {
@@ -118,12 +131,12 @@ func TestHeaders(t *testing.T) {
 	})
 }
 
-// TestUniformRefusals is ATTACKS H1: whatever is wrong with the cookie,
+// TestUniformRefusals is docs/attacks.md H1: whatever is wrong with the cookie,
 // the answer is the same status, headers and body, and the log line holds
 // a reason but no token.
 func TestUniformRefusals(t *testing.T) {
 	var logs bytes.Buffer
-	cfg := remember.Config[User]{Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	cfg := config{Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	a := newApp(t, cfg)
 	now := time.Now()
 	seal := func(purpose string, p token.Params, ring keyring.Source) string {
@@ -211,10 +224,10 @@ func TestUniformRefusals(t *testing.T) {
 	}
 }
 
-// TestTokenOnlyFromCookies is ATTACKS E6: a token in the query, a form
+// TestTokenOnlyFromCookies is docs/attacks.md E6: a token in the query, a form
 // field or the Authorization header is ignored.
 func TestTokenOnlyFromCookies(t *testing.T) {
-	a := newApp(t, remember.Config[User]{})
+	a := newApp(t, config{})
 	now := time.Now()
 	c, _ := token.New[User](a.ring, token.Config{Purpose: "auth"})
 	tok, _ := c.Seal(token.Params{IssuedAt: now, Expiry: now.Add(time.Hour), AuthTime: now}, alice)
@@ -240,10 +253,10 @@ func TestTokenOnlyFromCookies(t *testing.T) {
 	}
 }
 
-// TestCrossSite is ATTACKS F4: a cross-site POST to login or logout is
+// TestCrossSite is docs/attacks.md F4: a cross-site POST to login or logout is
 // refused by http.CrossOriginProtection.
 func TestCrossSite(t *testing.T) {
-	a := newApp(t, remember.Config[User]{})
+	a := newApp(t, config{})
 	b := newBrowser(t, a.h)
 	b.post("/login", url.Values{"password": {"wonderland"}, "remember": {"on"}})
 	for _, path := range []string{"/logout", "/login"} {
@@ -269,10 +282,10 @@ func TestCrossSite(t *testing.T) {
 	expect(t, "still logged in", b.get("/account"), 200, "secret of Alice")
 }
 
-// TestReturnTo is ATTACKS G through the login form: only same-site paths
+// TestReturnTo is docs/attacks.md G through the login form: only same-site paths
 // are followed.
 func TestReturnTo(t *testing.T) {
-	a := newApp(t, remember.Config[User]{})
+	a := newApp(t, config{})
 	for _, tt := range []struct{ name, in, want string }{
 		{"G1/path", "/account", "/account"},
 		{"G1/query and fragment", "/a/b?x=1#f", "/a/b?x=1#f"},
@@ -298,7 +311,7 @@ func TestReturnTo(t *testing.T) {
 // TestFresh: RequireFresh with a fixed and a sliding window.
 func TestFresh(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		a := newApp(t, remember.Config[User]{})
+		a := newApp(t, config{})
 		b := newBrowser(t, a.h)
 		b.post("/login", url.Values{"password": {"wonderland"}, "remember": {"on"}})
 		expect(t, "fixed: just logged in", b.get("/account/password"), 200, "secret of Alice")
@@ -324,7 +337,7 @@ func TestFresh(t *testing.T) {
 // TestStateWithoutLoad: the guards work without Load in front, and Load
 // inside Load reads nothing twice.
 func TestStateWithoutLoad(t *testing.T) {
-	a := newApp(t, remember.Config[User]{})
+	a := newApp(t, config{})
 	b := newBrowser(t, a.h)
 	b.post("/login", url.Values{"password": {"wonderland"}})
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -334,7 +347,7 @@ func TestStateWithoutLoad(t *testing.T) {
 	bare.cookies = b.cookies
 	expect(t, "guard without Load", bare.get("/"), 200, "authenticated")
 	var loads int
-	a2 := newApp(t, remember.Config[User]{OnReject: func(context.Context, remember.Rejection) { loads++ }})
+	a2 := newApp(t, config{OnReject: func(context.Context, remember.Rejection) { loads++ }})
 	double := newBrowser(t, a2.s.Load(a2.s.Load(ok)))
 	double.cookies = map[string]*http.Cookie{"__Host-auth": {Name: "__Host-auth", Value: "garbage"}}
 	rec := double.get("/")

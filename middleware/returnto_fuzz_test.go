@@ -13,7 +13,7 @@ import (
 func FuzzSafeReturnTo(f *testing.F) {
 	// Every row of the table: accepted paths, and the refused schemes,
 	// scheme-relative URLs, userinfo, control characters, escaped separators,
-	// dot-segments, non-ASCII and overlong inputs (ATTACKS.md G1, G2, G4, G5).
+	// dot-segments, non-ASCII and overlong inputs (docs/attacks.md G1, G2, G4, G5).
 	for _, tt := range safeReturnToTests {
 		f.Add(tt.in)
 	}

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/sessionless/sessionless/remember"
 )
 
 // TestStory walks the whole model (issue 3): login with remember, a
@@ -16,7 +14,7 @@ import (
 // activity, and logout. Time passes in a synctest bubble.
 func TestStory(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		a := newApp(t, remember.Config[User]{})
+		a := newApp(t, config{})
 		b := newBrowser(t, a.h)
 
 		expect(t, "anonymous home", b.get("/"), 200, "anonymous ")
@@ -75,7 +73,7 @@ func TestStory(t *testing.T) {
 // browser.
 func TestStoryWithoutRemember(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		a := newApp(t, remember.Config[User]{})
+		a := newApp(t, config{})
 		b := newBrowser(t, a.h)
 		expect(t, "login", b.post("/login", url.Values{"password": {"wonderland"}}), 303, "/")
 		if len(b.cookies) != 1 {

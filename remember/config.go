@@ -41,10 +41,14 @@ const (
 	DefaultFreshCookie    = "__Host-fresh"
 
 	// Purposes of the tokens: each is sealed under keys derived for its
-	// purpose, so one never opens as another.
+	// purpose, so one never opens as another. With [Config.App] set, each
+	// is namespaced by [AppPurpose].
 	PurposeAuth     = "auth"
 	PurposeRemember = "remember"
 	PurposeFresh    = "fresh"
+
+	// MaxAppLen is the longest [Config.App].
+	MaxAppLen = 48
 )
 
 // ErrConfig is wrapped by every error of [New].
@@ -53,6 +57,13 @@ var ErrConfig = errors.New("remember: invalid config")
 // Config configures a [Manager]. Its zero value gives the defaults above;
 // every field is optional.
 type Config[T any] struct {
+	// App, if set, namespaces every purpose (see [AppPurpose]), so that
+	// two applications sharing one keyring never open each other's tokens.
+	// If empty, the purposes are "auth", "remember" and "fresh", which is
+	// what tokens sealed before App existed were sealed for. At most
+	// MaxAppLen (48) bytes of [A-Za-z0-9_-]: no dot.
+	App string
+
 	// AuthIdle is how long an authenticated session lasts without a
 	// request. If zero, DefaultAuthIdle (30 min). At least a minute, at
 	// most AuthLifetime.
@@ -124,6 +135,8 @@ func (cfg Config[T]) fill() (Config[T], error) {
 	def(&cfg.FreshWindow, DefaultFreshWindow)
 	def(&cfg.Leeway, DefaultLeeway)
 	switch {
+	case cfg.App != "" && !ValidApp(cfg.App):
+		return cfg, fmt.Errorf("%w: App %q: want [A-Za-z0-9_-]{1,%d}", ErrConfig, cfg.App, MaxAppLen)
 	case cfg.AuthIdle < time.Minute:
 		return cfg, fmt.Errorf("%w: AuthIdle %v is shorter than a minute", ErrConfig, cfg.AuthIdle)
 	case cfg.AuthLifetime < cfg.AuthIdle:
@@ -172,4 +185,33 @@ func (cfg Config[T]) fill() (Config[T], error) {
 		cfg.Logger = slog.Default()
 	}
 	return cfg, nil
+}
+
+// ValidApp reports whether app may be a [Config.App]: 1 to MaxAppLen bytes
+// of ASCII letters, digits, '_' and '-'.
+func ValidApp(app string) bool {
+	if len(app) == 0 || len(app) > MaxAppLen {
+		return false
+	}
+	for i := 0; i < len(app); i++ {
+		c := app[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// AppPurpose returns the purpose under which application app seals the
+// tokens of purpose: app + "." + purpose, or purpose itself when app is
+// empty. The library's own purposes ("auth", "remember", "fresh", and
+// middleware's "visitor", "flash", "once") hold no dot and an App holds
+// none either, so the result names exactly one (app, purpose) pair: two
+// applications never share a purpose, and no namespaced purpose equals an
+// un-namespaced one. Use it to name the purpose for tokengen.
+func AppPurpose(app, purpose string) string {
+	if app == "" {
+		return purpose
+	}
+	return app + "." + purpose
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // TestConfigDefaults checks that the zero Config gives the defaults of
-// DESIGN.md, and that Config reports them.
+// the README (its Defaults table), and that Config reports them.
 func TestConfigDefaults(t *testing.T) {
 	t.Parallel()
 	m, err := remember.New(newRing(t), remember.Config[User]{})

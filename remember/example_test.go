@@ -123,14 +123,14 @@ func ExampleManager_Fresh() {
 	}
 
 	w, r, st := at(5 * time.Minute)
-	fmt.Println("5 min after the password, fixed 15 min:", m.Fresh(w, r, st, 15*time.Minute, false))
+	fmt.Println("5 min after the password, fixed 15 min:", m.Fresh(w, r, st, remember.Fixed(15*time.Minute)))
 	w, r, st = at(20 * time.Minute)
-	fmt.Println("20 min after the password, fixed 15 min:", m.Fresh(w, r, st, 15*time.Minute, false))
+	fmt.Println("20 min after the password, fixed 15 min:", m.Fresh(w, r, st, remember.Fixed(15*time.Minute)))
 
 	// Sliding: within the window of the password, Fresh is true and starts
 	// a window of its own in the fresh cookie.
 	w, r, st = at(10 * time.Minute)
-	fmt.Println("10 min, sliding 15 min:", m.Fresh(w, r, st, 15*time.Minute, true))
+	fmt.Println("10 min, sliding 15 min:", m.Fresh(w, r, st, remember.Sliding(15*time.Minute)))
 	fmt.Println("writes", w.Result().Cookies()[0].Name)
 	// Output:
 	// 5 min after the password, fixed 15 min: true

@@ -18,7 +18,7 @@ func (e *env) fresh(b *browser, window time.Duration, sliding bool) (bool, *reme
 	rec := httptest.NewRecorder()
 	r := b.request()
 	st := e.m.Load(rec, r)
-	ok := e.m.Fresh(rec, r, st, window, sliding)
+	ok := e.m.Fresh(rec, r, st, remember.Window{Duration: window, Sliding: sliding})
 	return ok, st, b.receive(rec)
 }
 
@@ -87,7 +87,7 @@ func TestFreshNotAuthenticated(t *testing.T) {
 			}
 		}
 	}
-	if e.m.Fresh(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), nil, 0, true) {
+	if e.m.Fresh(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), nil, remember.Sliding(0)) {
 		t.Errorf("Fresh(nil State) = true; want false")
 	}
 }
@@ -137,9 +137,9 @@ func TestFreshSliding(t *testing.T) {
 		if c.MaxAge != 0 || c.RawExpires != "" || !c.Secure || !c.HttpOnly || c.Path != "/" {
 			t.Errorf("%s: fresh cookie %+v; want a Secure HttpOnly browser-session cookie at /", s.name, c)
 		}
-		tok := open[int64](t, e.live, remember.PurposeFresh, c.Value, e.clock.Now())
-		if want := t0.Add(s.wantExp); !tok.Expiry.Equal(want) || tok.Data != t0.Unix() {
-			t.Errorf("%s: fresh token exp %v, data %d; want %v, the auth_time %d", s.name, tok.Expiry, tok.Data, want, t0.Unix())
+		tok := open[string](t, e.live, remember.PurposeFresh, c.Value, e.clock.Now())
+		if want := t0.Add(s.wantExp); !tok.Expiry.Equal(want) || tok.Data != st.Auth.ID.String() {
+			t.Errorf("%s: fresh token exp %v, data %q; want %v, the auth token's id %q", s.name, tok.Expiry, tok.Data, want, st.Auth.ID)
 		}
 		if tok.Expiry.After(st.Auth.Expiry) {
 			t.Errorf("%s: fresh token exp %v after the auth token's %v", s.name, tok.Expiry, st.Auth.Expiry)
@@ -165,7 +165,7 @@ func TestFreshNeverOutlivesAuth(t *testing.T) {
 			t.Fatalf("Fresh(1h, sliding) at +%v = false; want true", at)
 		}
 		if c := set[freshName]; c != nil {
-			tok := open[int64](t, e.live, remember.PurposeFresh, c.Value, e.clock.Now())
+			tok := open[string](t, e.live, remember.PurposeFresh, c.Value, e.clock.Now())
 			if !tok.Expiry.Equal(st.Auth.Expiry) {
 				t.Errorf("at +%v: fresh token exp %v; want the auth token's %v", at, tok.Expiry, st.Auth.Expiry)
 			}
@@ -259,7 +259,7 @@ func TestFreshBadCookie(t *testing.T) {
 			r.Header.Set("Cookie", header)
 			rec := httptest.NewRecorder()
 			st := e.m.Load(rec, r)
-			if e.m.Fresh(rec, r, st, 10*time.Minute, true) {
+			if e.m.Fresh(rec, r, st, remember.Sliding(10*time.Minute)) {
 				t.Errorf("Fresh() = true; want false")
 			}
 			set := receive(t, rec)
@@ -344,16 +344,83 @@ func TestFreshWithoutWriter(t *testing.T) {
 	b := e.browser()
 	e.login(b, alice, false)
 	r := b.request()
-	if !e.m.Fresh(nil, r, e.m.Peek(r), 0, true) {
+	if !e.m.Fresh(nil, r, e.m.Load(nil, r), remember.Sliding(0)) {
 		t.Errorf("Fresh(nil writer) right after login = false; want true")
 	}
 	e.clock.Set(t0.Add(20 * time.Minute))
 	r = b.request()
 	r.AddCookie(&http.Cookie{Name: freshName, Value: "garbage"})
-	if e.m.Fresh(nil, r, e.m.Peek(r), 0, true) {
+	if e.m.Fresh(nil, r, e.m.Load(nil, r), remember.Sliding(0)) {
 		t.Errorf("Fresh(nil writer) after the window = true; want false")
 	}
 	if got := e.rej.take(); len(got) != 0 {
 		t.Errorf("rejections %+v; want none without a writer", got)
+	}
+}
+
+// TestFreshOfAnotherVisitor is issue 11's first point: two visitors who
+// log in within the same second hold fresh tokens that must not be
+// interchangeable. A stolen auth cookie whose password entry is 30
+// minutes old, sent with the attacker's own, live fresh cookie, must not
+// open a sliding route.
+func TestFreshOfAnotherVisitor(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, remember.Config[User]{})
+	victim, attacker := e.browser(), e.browser()
+	e.login(victim, alice, false)
+	e.login(attacker, bob, false) // the same second
+	for at := time.Minute; at <= 30*time.Minute; at += 4 * time.Minute {
+		e.clock.Set(t0.Add(at))
+		e.load(victim) // the victim stays active
+		if ok, _, _ := e.fresh(attacker, 15*time.Minute, true); !ok {
+			t.Fatalf("the attacker's own sudo session ended at +%v", at)
+		}
+	}
+	e.clock.Set(t0.Add(30 * time.Minute))
+	stolen := victim.clone()
+	stolen.jar[freshName] = attacker.jar[freshName]
+	ok, st, set := e.fresh(stolen, 15*time.Minute, true)
+	if st.Data != alice {
+		t.Fatalf("the stolen auth cookie opened as %+v; want alice", st.Data)
+	}
+	if ok {
+		t.Errorf("Fresh(15m, sliding) with the victim's auth cookie and the attacker's fresh cookie = true; want false")
+	}
+	if set[freshName] == nil || set[freshName].MaxAge >= 0 {
+		t.Errorf("set %v; want the foreign fresh cookie deleted", setNames(set))
+	}
+	if rejs := e.rej.take(); len(rejs) != 1 || rejs[0].Reason != remember.ReasonMismatch {
+		t.Errorf("rejections %+v; want one %q", rejs, remember.ReasonMismatch)
+	}
+}
+
+// TestFreshCarriedOverRenewal checks that the binding to the auth token
+// follows the auth token when a request that does not ask for freshness
+// renews it: the sliding window goes on.
+func TestFreshCarriedOverRenewal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, remember.Config[User]{})
+	b := e.browser()
+	e.login(b, alice, false)
+	e.clock.Set(t0.Add(14 * time.Minute))
+	if ok, _, _ := e.fresh(b, 15*time.Minute, true); !ok {
+		t.Fatal("Fresh within the password window = false")
+	}
+	authBefore := b.jar[authName].value
+	e.clock.Set(t0.Add(20 * time.Minute))
+	st, set := e.load(b) // renews the auth token: a new id
+	if b.jar[authName].value == authBefore || set[freshName] == nil {
+		t.Fatalf("Load at +20m set %v; want the auth token renewed and the fresh token carried over", setNames(set))
+	}
+	tok := open[string](t, e.live, remember.PurposeFresh, set[freshName].Value, e.clock.Now())
+	if tok.Data != st.Auth.ID.String() || !tok.Expiry.Equal(t0.Add(29*time.Minute)) {
+		t.Errorf("carried-over fresh token data %q, exp %v; want %q, the same window's end %v", tok.Data, tok.Expiry, st.Auth.ID, t0.Add(29*time.Minute))
+	}
+	e.clock.Set(t0.Add(25 * time.Minute))
+	if ok, _, _ := e.fresh(b, 15*time.Minute, true); !ok {
+		t.Error("Fresh after the renewal, within the sliding window = false; want true")
+	}
+	if rejs := e.rej.take(); len(rejs) != 0 {
+		t.Errorf("rejections %+v; want none", rejs)
 	}
 }

@@ -48,7 +48,7 @@ const (
 )
 
 // cmpTime compares times by instant: token times come back in time.Local.
-var cmpTime = cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
+var cmpTime = cmp.Options{cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }), cmpopts.IgnoreUnexported(remember.State[User]{})}
 
 // ignoreIDs ignores the random token ids, which the tests check apart.
 var ignoreIDs = cmpopts.IgnoreFields(token.Claims{}, "ID")
@@ -201,7 +201,7 @@ func (e *env) load(b *browser) (*remember.State[User], map[string]*http.Cookie) 
 func (e *env) login(b *browser, u User, rem bool) (*remember.State[User], map[string]*http.Cookie) {
 	e.t.Helper()
 	rec := httptest.NewRecorder()
-	st, err := e.m.Login(rec, b.request(), u, rem)
+	st, err := e.m.Login(rec, b.request(), u, remember.Persistence(rem))
 	if err != nil {
 		e.t.Fatalf("Login: %v", err)
 	}

@@ -205,8 +205,8 @@ func TestBadCookies(t *testing.T) {
 						t.Errorf("Load() = data %+v, auth %v; want alice from the remember token, no auth", st.Data, st.Auth.ID)
 					}
 				case remember.Authenticated:
-					if st.Data != alice || st.Remembered() {
-						t.Errorf("Load() = data %+v, remembered %v; want alice, not remembered", st.Data, st.Remembered())
+					if st.Data != alice || st.RememberMe() {
+						t.Errorf("Load() = data %+v, remembered %v; want alice, not remembered", st.Data, st.RememberMe())
 					}
 				}
 

@@ -98,8 +98,8 @@ func TestLoginWithoutRemember(t *testing.T) {
 	if diff := cmp.Diff([]string{authName}, setNames(set)); diff != "" {
 		t.Errorf("Login(remember=false) set (-want +got):\n%s", diff)
 	}
-	if st.Remembered() {
-		t.Errorf("Login(remember=false).Remembered() = true; want false")
+	if st.RememberMe() {
+		t.Errorf("Login(remember=false).RememberMe() = true; want false")
 	}
 	b.Restart()
 	if st, _ := e.load(b); st.Level != remember.Anonymous {
@@ -153,8 +153,10 @@ func TestLevels(t *testing.T) {
 			if got, want := st.Authenticated(), tt.want.Level == remember.Authenticated; got != want {
 				t.Errorf("Authenticated() = %v; want %v", got, want)
 			}
-			if got, want := st.Remembered(), !tt.want.Remember.Expiry.IsZero(); got != want {
-				t.Errorf("Remembered() = %v; want %v", got, want)
+			// RememberMe tells the truth for an authenticated visitor too,
+			// opening the remember token only now that it is asked.
+			if got, want := st.RememberMe(), strings.Contains(tt.header, rememberName+"="); got != want {
+				t.Errorf("RememberMe() = %v; want %v", got, want)
 			}
 			wantAge := time.Duration(-1)
 			if st.Authenticated() {
@@ -170,31 +172,6 @@ func TestLevels(t *testing.T) {
 	}
 }
 
-// TestLoadInto checks that LoadInto fills a State of the caller's, first
-// clearing what it held, as Load would.
-func TestLoadInto(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, remember.Config[User]{})
-	b := e.browser()
-	e.login(b, alice, true)
-	e.clock.Advance(16 * time.Minute)
-	r := b.request()
-	rec := httptest.NewRecorder()
-	st := remember.State[User]{Level: remember.Authenticated, Data: bob}
-	e.m.LoadInto(rec, r, &st)
-	b.receive(rec)
-	want := e.m.Peek(b.request())
-	if diff := cmp.Diff(want, &st, cmpTime); diff != "" {
-		t.Errorf("LoadInto() state vs a Peek of the renewed cookies (-peek +got):\n%s", diff)
-	}
-	b.Restart()
-	st = remember.State[User]{Level: remember.Authenticated, Data: bob}
-	e.m.LoadInto(httptest.NewRecorder(), b.request(), &st)
-	if st.Level != remember.Remembered || st.Data != alice || !st.Auth.ID.IsZero() {
-		t.Errorf("LoadInto() after Restart = level %v, data %+v, auth %v; want %v, alice, no auth", st.Level, st.Data, st.Auth.ID, remember.Remembered)
-	}
-}
-
 // TestLevelString checks Level's names, and a nil State.
 func TestLevelString(t *testing.T) {
 	t.Parallel()
@@ -204,8 +181,8 @@ func TestLevelString(t *testing.T) {
 		}
 	}
 	var st *remember.State[User]
-	if st.Known() || st.Authenticated() || st.Remembered() || st.AuthAge(t0) != -1 {
-		t.Errorf("nil State: Known, Authenticated, Remembered, AuthAge = %v, %v, %v, %v; want false, false, false, -1", st.Known(), st.Authenticated(), st.Remembered(), st.AuthAge(t0))
+	if st.Known() || st.Authenticated() || st.RememberMe() || st.AuthAge(t0) != -1 {
+		t.Errorf("nil State: Known, Authenticated, Remembered, AuthAge = %v, %v, %v, %v; want false, false, false, -1", st.Known(), st.Authenticated(), st.RememberMe(), st.AuthAge(t0))
 	}
 }
 
@@ -226,8 +203,8 @@ func TestBrowserRestart(t *testing.T) {
 		t.Errorf("cookies after Restart (-want +got):\n%s", diff)
 	}
 	st, set := e.load(b)
-	if st.Level != remember.Remembered || st.Data != alice || !st.Auth.ID.IsZero() || !st.Remembered() {
-		t.Errorf("after Restart, Load() = level %v, data %+v, auth %v, remembered %v; want %v, alice, no auth, remembered", st.Level, st.Data, st.Auth.ID, st.Remembered(), remember.Remembered)
+	if st.Level != remember.Remembered || st.Data != alice || !st.Auth.ID.IsZero() || !st.RememberMe() {
+		t.Errorf("after Restart, Load() = level %v, data %+v, auth %v, remembered %v; want %v, alice, no auth, remembered", st.Level, st.Data, st.Auth.ID, st.RememberMe(), remember.Remembered)
 	}
 	if len(set) != 0 {
 		t.Errorf("after Restart, Load() set %v; want nothing", setNames(set))
@@ -330,16 +307,16 @@ func TestF3LoginReplacesPlantedCookies(t *testing.T) {
 			if st.Data != alice {
 				t.Errorf("Login().Data = %+v; want alice", st.Data)
 			}
-			if st.Remembered() != tt.remember {
-				t.Errorf("Login().Remembered() = %v; want %v", st.Remembered(), tt.remember)
+			if st.RememberMe() != tt.remember {
+				t.Errorf("Login().RememberMe() = %v; want %v", st.RememberMe(), tt.remember)
 			}
 			st, _ = e.load(b)
 			if st.Level != remember.Authenticated || st.Data != alice {
 				t.Errorf("Load() = level %v, data %+v; want %v, alice", st.Level, st.Data, remember.Authenticated)
 			}
 			b.Restart()
-			if st, _ = e.load(b); st.Remembered() != tt.remember {
-				t.Errorf("after a restart: Remembered() = %v; want %v", st.Remembered(), tt.remember)
+			if st, _ = e.load(b); st.RememberMe() != tt.remember {
+				t.Errorf("after a restart: RememberMe() = %v; want %v", st.RememberMe(), tt.remember)
 			}
 		})
 	}
@@ -599,7 +576,7 @@ func TestE8Logout(t *testing.T) {
 	// A sliding fresh cookie too.
 	rec := httptest.NewRecorder()
 	r := b.request()
-	if !e.m.Fresh(rec, r, e.m.Peek(r), 0, true) {
+	if !e.m.Fresh(rec, r, e.m.Load(nil, r), remember.Sliding(0)) {
 		t.Fatalf("Fresh() right after login = false; want true")
 	}
 	b.receive(rec)
@@ -646,7 +623,7 @@ func TestE9LoginTooLarge(t *testing.T) {
 		r := httptest.NewRequest(http.MethodPost, "https://example.com/login", nil)
 		r.Header.Set("Cookie", rememberName+"=planted; "+freshName+"=planted")
 		rec := httptest.NewRecorder()
-		st, err := e.m.Login(rec, r, big, rem)
+		st, err := e.m.Login(rec, r, big, remember.Persistence(rem))
 		if err == nil || st != nil {
 			t.Errorf("Login(remember=%v) of a 5000-byte payload with MaxChunks 1 = %v, %v; want an error", rem, st, err)
 		}
@@ -656,7 +633,7 @@ func TestE9LoginTooLarge(t *testing.T) {
 		// Just under the bound it works.
 		small := alice
 		small.Bio = strings.Repeat("b", 2000)
-		if _, err := e.m.Login(httptest.NewRecorder(), r, small, rem); err != nil {
+		if _, err := e.m.Login(httptest.NewRecorder(), r, small, remember.Persistence(rem)); err != nil {
 			t.Errorf("Login(remember=%v) of a 2000-byte payload with MaxChunks 1 = %v; want it to fit", rem, err)
 		}
 	}
@@ -689,7 +666,7 @@ func TestPeekWritesNothing(t *testing.T) {
 	for _, tt := range tests {
 		r := httptest.NewRequest(http.MethodGet, "https://example.com/", nil)
 		r.Header.Set("Cookie", tt.header)
-		if st := e.m.Peek(r); st.Level != tt.want {
+		if st := e.m.Load(nil, r); st.Level != tt.want {
 			t.Errorf("%s: Peek() level = %v; want %v", tt.name, st.Level, tt.want)
 		}
 		if got := r.Header.Get("Cookie"); got != tt.header {

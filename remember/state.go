@@ -1,6 +1,7 @@
 package remember
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/sessionless/sessionless/token"
@@ -30,7 +31,8 @@ func (l Level) String() string {
 	return "anonymous"
 }
 
-// State is what one request carries. It is read-only for the application.
+// State is what one request carries. It is read-only for the application,
+// and, like the request it belongs to, not safe for concurrent use.
 type State[T any] struct {
 	// Level is the visitor's level.
 	Level Level
@@ -42,11 +44,21 @@ type State[T any] struct {
 	// Auth.AuthTime is when the password was entered, Auth.Expiry when the
 	// session ends without activity. Zero otherwise.
 	Auth token.Claims
-	// Remember holds the remember token's claims when the visitor is
-	// Remembered, and after a Login with remember. An authenticated request
-	// does not open its remember token (one token open per request), so it
-	// is zero then.
+	// Remember holds the remember token's claims once it was opened: when
+	// the visitor is Remembered, after a Login with remember, and after
+	// [State.RememberMe] found one. An authenticated request does not open
+	// its remember token unless asked (one token open per request), so it
+	// is zero until then.
 	Remember token.Claims
+
+	// m and r let RememberMe open the remember token when asked.
+	m *Manager[T]
+	r *http.Request
+	// rememberChecked: RememberMe's answer is known (Remember tells).
+	rememberChecked bool
+	// freshFor is the id of the auth token the request carried: the one
+	// its fresh token must be bound to, even after a renewal replaced it.
+	freshFor token.ID
 }
 
 // Known reports whether the visitor is remembered or authenticated.
@@ -55,9 +67,24 @@ func (s *State[T]) Known() bool { return s != nil && s.Level >= Remembered }
 // Authenticated reports whether the visitor is authenticated.
 func (s *State[T]) Authenticated() bool { return s != nil && s.Level == Authenticated }
 
-// Remembered reports whether State.Remember holds a remember token's
-// claims: the visitor is Remembered, or has just logged in with remember.
-func (s *State[T]) Remembered() bool { return s != nil && !s.Remember.ID.IsZero() }
+// RememberMe reports whether "remember me" is on for this browser: the
+// request carries a valid remember token, or a Login with remember ran in this request. For an
+// authenticated visitor the remember token is opened on the first call
+// only (one more token open, then the answer is kept); a bad remember
+// cookie counts as none here and is cleared when it is next read as the
+// visitor's identity.
+func (s *State[T]) RememberMe() bool {
+	if s == nil {
+		return false
+	}
+	if !s.rememberChecked && s.m != nil && s.r != nil && s.Level == Authenticated {
+		s.rememberChecked = true
+		if tok, ok := openSlot(s.m, nil, s.r, &s.m.remember, s.m.now(), s.m.validate); ok {
+			s.Remember = tok.Claims
+		}
+	}
+	return !s.Remember.ID.IsZero()
+}
 
 // AuthAge returns how long ago the password was entered, or -1 if the
 // visitor is not authenticated.
@@ -66,31 +93,4 @@ func (s *State[T]) AuthAge(now time.Time) time.Duration {
 		return -1
 	}
 	return now.Sub(s.Auth.AuthTime)
-}
-
-// Reason says why a cookie was refused. It is a short stable code for logs
-// and metrics.
-type Reason string
-
-// The reasons of a [Rejection].
-const (
-	ReasonMalformed    Reason = "malformed"     // not a token, or a broken cookie (bad chunks, quoted)
-	ReasonDuplicate    Reason = "duplicate"     // the cookie name twice in one request: ambiguous
-	ReasonUnknownKey   Reason = "unknown_key"   // sealed under a key the keyring does not have (dropped, or forged)
-	ReasonBadTag       Reason = "bad_tag"       // tampered, or sealed under another key
-	ReasonWrongPurpose Reason = "wrong_purpose" // a valid token of another purpose (a remember token in the auth cookie)
-	ReasonBadClaims    Reason = "bad_claims"    // authentic, but its claims or data do not decode
-	ReasonExpired      Reason = "expired"       // past its expiry
-	ReasonNotYetValid  Reason = "not_yet_valid" // issued in the future (a server's clock is off)
-	ReasonRevoked      Reason = "revoked"       // issued before the keyring's revoke_before
-	ReasonInvalidated  Reason = "invalidated"   // refused by Config.Validate
-	ReasonMismatch     Reason = "mismatch"      // a fresh token that belongs to another authentication
-)
-
-// Rejection reports a refused cookie to [Config.OnReject].
-type Rejection struct {
-	Cookie string // the cookie's name
-	Reason Reason
-	KeyID  string // the key that sealed the token, if it opened far enough to tell
-	Err    error  // the error, which never holds the token
 }

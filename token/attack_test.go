@@ -1,6 +1,6 @@
 package token_test
 
-// The adversarial cases of shared/design/ATTACKS.md, groups A to D and H,
+// The adversarial cases of docs/attacks.md, groups A to D and H,
 // as named tests. Each forged token that is refused for its header or its
 // claims is correctly encrypted under the right key (see forge), so the
 // refusal comes from the check named and not from the tag.
@@ -104,7 +104,7 @@ func TestEncodingAndStructure(t *testing.T) {
 	}
 }
 
-// TestHeader is ATTACKS A12, A13 and B1 to B4: every header but exactly
+// TestHeader is docs/attacks.md A12, A13 and B1 to B4: every header but exactly
 // alg A256KW, enc A256GCM and a valid kid is refused before key lookup.
 func TestHeader(t *testing.T) {
 	t.Parallel()
@@ -176,7 +176,7 @@ func TestHeader(t *testing.T) {
 	}
 }
 
-// TestForeignTokens is ATTACKS B5 and B6: a JWS made with the master key or
+// TestForeignTokens is docs/attacks.md B5 and B6: a JWS made with the master key or
 // the derived key, and a plaintext that is itself a token.
 func TestForeignTokens(t *testing.T) {
 	t.Parallel()
@@ -214,7 +214,7 @@ func TestForeignTokens(t *testing.T) {
 	})
 }
 
-// TestClaimsShape is ATTACKS A14 and D5: plaintexts of the wrong shape,
+// TestClaimsShape is docs/attacks.md A14 and D5: plaintexts of the wrong shape,
 // correctly encrypted, are refused; a missing timestamp never means "valid
 // forever".
 func TestClaimsShape(t *testing.T) {
@@ -293,7 +293,7 @@ func TestClaimsShape(t *testing.T) {
 	}
 }
 
-// TestTamperEveryBit is ATTACKS A5: every bit of every character of a
+// TestTamperEveryBit is docs/attacks.md A5: every bit of every character of a
 // token flipped, one at a time: 100 % refused, before the tag or by it.
 func TestTamperEveryBit(t *testing.T) {
 	t.Parallel()
@@ -313,7 +313,7 @@ func TestTamperEveryBit(t *testing.T) {
 	}
 }
 
-// TestTruncate is ATTACKS A4: the token cut at every length, from either
+// TestTruncate is docs/attacks.md A4: the token cut at every length, from either
 // end.
 func TestTruncate(t *testing.T) {
 	t.Parallel()
@@ -349,7 +349,7 @@ func TestSegmentsSwapped(t *testing.T) {
 	}
 }
 
-// TestKeys is ATTACKS C1 to C4 and C9.
+// TestKeys is docs/attacks.md C1 to C4 and C9.
 func TestKeys(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -437,7 +437,7 @@ func TestKeys(t *testing.T) {
 	})
 }
 
-// TestNoMaterialInErrors is ATTACKS H3: no error of Open holds any part of
+// TestNoMaterialInErrors is docs/attacks.md H3: no error of Open holds any part of
 // the token it refused.
 func TestNoMaterialInErrors(t *testing.T) {
 	t.Parallel()

@@ -47,7 +47,7 @@ func BenchmarkOpen(b *testing.B) {
 	}
 }
 
-// BenchmarkReject is ATTACKS J1: what refusing costs.
+// BenchmarkReject is docs/attacks.md J1: what refusing costs.
 func BenchmarkReject(b *testing.B) {
 	f := newFixture(b)
 	c := newCodec[User](b, f.ring, "auth")

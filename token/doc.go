@@ -38,7 +38,9 @@
 // member are refused); the key, by kid; the unwrap; the GCM tag; the claims
 // (strict JSON: unknown, duplicate or ill-typed members are refused, and a
 // missing timestamp is never read as "valid forever"); exp and iat against
-// the given time with [Config.Leeway]; the keyring's revoke_before.
+// the given time with [Config.Leeway] (refused from exp + leeway on, as RFC
+// 7519 §4.1.4 says: not "on or after" the expiration time); the keyring's
+// revoke_before.
 //
 // Every failure before the tag verifies is one opaque [ErrInvalid]; after
 // it, [ErrExpired], [ErrNotYetValid] and [ErrRevoked]. All match with

@@ -92,10 +92,12 @@ func FuzzOpen(f *testing.F) {
 	})
 }
 
-// FuzzSealOpen: whatever data Seal accepts, Open gives back. Seal encodes
-// with encoding/json and Open decodes with go-json-experiment/json, so
-// this holds the two to the same language (lone surrogates, repeated
-// names, odd numbers and escapes included).
+// FuzzSealOpen: whatever data Seal accepts, Open gives back equal, as raw
+// JSON and as the values encoding/json decodes it to; what Open would
+// refuse (too deep, too long), Seal refuses. Seal encodes with
+// encoding/json and Open decodes with go-json-experiment/json, so this
+// holds the two to the same language (lone surrogates, repeated names, odd
+// numbers and escapes included).
 func FuzzSealOpen(f *testing.F) {
 	r := loadVectorRing(&testing.T{}, "keyring.json")
 	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
@@ -103,16 +105,24 @@ func FuzzSealOpen(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, s := range []string{`{"id":1}`, `"\ud800"`, `{"a":1,"a":2}`, `[1e400]`, `-0.0`, `"\u0000<>&"`, "\"\xff\"", `null`, `{"":{}}`} {
+	dyn, err := token.New[any](r, token.Config{Purpose: "auth", MaxLength: token.MaxMaxLength})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{nested(64), nested(65), `[{"a":` + nested(63) + `}]`, `{"id":1}`, `"\ud800"`, `{"a":1,"a":2}`, `[1e400]`, `-0.0`, `"\u0000<>&"`, "\"\xff\"", `null`, `{"":{}}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if !json.Valid(data) {
 			return
 		}
-		tok, err := c.Seal(token.Params{IssuedAt: now, Expiry: now.Add(time.Hour)}, json.RawMessage(data))
+		p := token.Params{IssuedAt: now, Expiry: now.Add(time.Hour)}
+		tok, err := c.Seal(p, json.RawMessage(data))
 		if err != nil {
-			return // too long, or not encodable: fine
+			if !errors.Is(err, token.ErrData) && !errors.Is(err, token.ErrTooLong) {
+				t.Fatalf("Seal(%q) = %v; want ErrData or ErrTooLong", data, err)
+			}
+			return
 		}
 		got, err := c.Open(tok, now)
 		if err != nil {
@@ -121,6 +131,17 @@ func FuzzSealOpen(f *testing.F) {
 		var a, b any
 		if json.Unmarshal(data, &a) == nil && json.Unmarshal(got.Data, &b) == nil && !reflect.DeepEqual(a, b) {
 			t.Fatalf("Seal(%q), Open = %q", data, got.Data)
+		}
+		// The same data as Go values.
+		if tok, err = dyn.Seal(p, a); err != nil {
+			t.Fatalf("Seal(%q) as raw JSON, but as %T: %v", data, a, err)
+		}
+		gotv, err := dyn.Open(tok, now)
+		if err != nil {
+			t.Fatalf("Seal(%q) as %T gave a token that does not open: %v", data, a, err)
+		}
+		if !reflect.DeepEqual(a, gotv.Data) {
+			t.Fatalf("Seal(%v), Open = %v", a, gotv.Data)
 		}
 	})
 }

@@ -166,7 +166,7 @@ func TestHeaderOrderBothWays(t *testing.T) {
 }
 
 // TestStricterThanGoJose documents the inputs go-jose accepts on its own
-// and the shape check refuses (ATTACKS.md, "Observed on go-jose v4.1.8").
+// and the shape check refuses (docs/attacks.md, "Observed on go-jose v4.1.8").
 func TestStricterThanGoJose(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)

@@ -86,7 +86,7 @@ func (c *Codec[T]) shape(raw string) (dots, bool) {
 // open does every check and returns the claims and the data's JSON (in w).
 func (c *Codec[T]) open(keys *keyring.Purpose, w *work, raw string, d dots, now time.Time) (Claims, *keyring.DerivedKey, []byte, error) {
 	var cl Claims
-	d1, d2, d3, d4 := d.d1, d.d2, d.d3, d.d4
+	d1, d2, d3 := d.d1, d.d2, d.d3
 	w.in = append(w.in[:0], raw...) // encoding/base64 decodes from []byte
 	in := w.in
 	hl := b64.DecodedLen(d1)
@@ -107,13 +107,7 @@ func (c *Codec[T]) open(keys *keyring.Purpose, w *work, raw string, d dots, now 
 	if _, ok := decodeInto(w.iv[:], in[d2+1:d3]); !ok {
 		return fail(keys, errMalformed)
 	}
-	ctB64, tagB64 := in[d3+1:d4], in[d4+1:]
-	ctLen := b64.DecodedLen(len(ctB64))
-	w.buf = growBuf(w.buf, ctLen+16)
-	if _, ok := decodeInto(w.buf[:ctLen], ctB64); !ok {
-		return fail(keys, errMalformed)
-	}
-	if _, ok := decodeInto(w.buf[ctLen:ctLen+16], tagB64); !ok {
+	if !decodeBody(w, in, d) {
 		return fail(keys, errMalformed)
 	}
 	k := keys.Lookup(string(kid))
@@ -122,22 +116,9 @@ func (c *Codec[T]) open(keys *keyring.Purpose, w *work, raw string, d dots, now 
 	}
 
 	// Authenticate: unwrap the content key, then open GCM.
-	if !k.Unwrap(w.cek[:], w.ek[:], w.scratch[:]) {
-		k.RecordReject(string(ReasonBadTag))
-		return cl, nil, nil, errBadTag
-	}
-	block, err := aes.NewCipher(w.cek[:])
-	if err != nil {
-		return cl, nil, nil, errBadTag
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return cl, nil, nil, errBadTag
-	}
-	pt, err := gcm.Open(w.buf[:0], w.iv[:], w.buf[:ctLen+16], in[:d1])
-	if err != nil {
-		k.RecordReject(string(ReasonBadTag))
-		return cl, nil, nil, errBadTag
+	pt, ok := decrypt(k, w, in[:d1])
+	if !ok {
+		return c.badTag(keys.Ring(), k, w, in, d)
 	}
 
 	// Authentic from here on.
@@ -153,7 +134,7 @@ func (c *Codec[T]) open(keys *keyring.Purpose, w *work, raw string, d dots, now 
 		cl.AuthTime = time.Unix(auth, 0)
 	}
 	switch {
-	case now.Sub(cl.Expiry) > c.leeway:
+	case now.Sub(cl.Expiry) >= c.leeway: // RFC 7519 §4.1.4: not "on or after" exp
 		k.RecordReject(string(ReasonExpired))
 		return cl, nil, nil, &TimeError{Claims: cl, err: ErrExpired}
 	case cl.IssuedAt.Sub(now) > c.leeway:
@@ -165,6 +146,60 @@ func (c *Codec[T]) open(keys *keyring.Purpose, w *work, raw string, d dots, now 
 		return cl, nil, nil, &TimeError{Claims: cl, err: ErrRevoked}
 	}
 	return cl, k, data, nil
+}
+
+// decodeBody decodes the ciphertext and the tag of the token in into
+// w.buf, the tag last.
+func decodeBody(w *work, in []byte, d dots) bool {
+	ctB64, tagB64 := in[d.d3+1:d.d4], in[d.d4+1:]
+	ctLen := b64.DecodedLen(len(ctB64))
+	w.buf = growBuf(w.buf, ctLen+16)
+	_, ok := decodeInto(w.buf[:ctLen], ctB64)
+	if ok {
+		_, ok = decodeInto(w.buf[ctLen:], tagB64)
+	}
+	return ok
+}
+
+// decrypt unwraps the content key in w.ek with k and opens the GCM
+// ciphertext and tag in w.buf (decodeBody) in place, with the encoded
+// header aad. It fails if either does not authenticate.
+func decrypt(k *keyring.DerivedKey, w *work, aad []byte) ([]byte, bool) {
+	if !k.Unwrap(w.cek[:], w.ek[:], w.scratch[:]) {
+		return nil, false
+	}
+	block, err := aes.NewCipher(w.cek[:])
+	if err != nil {
+		return nil, false
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, false
+	}
+	pt, err := gcm.Open(w.buf[:0], w.iv[:], w.buf, aad)
+	return pt, err == nil
+}
+
+// badTag refuses a token that failed authentication under k: as a
+// [*WrongPurposeError] if it is authentic under the same key id for one of
+// the codec's other purposes, else as bad_tag. Only this failure path pays
+// for the other purposes.
+func (c *Codec[T]) badTag(r *keyring.Ring, k *keyring.DerivedKey, w *work, in []byte, d dots) (Claims, *keyring.DerivedKey, []byte, error) {
+	for _, other := range c.others {
+		keys, err := r.Purpose(other)
+		if err != nil {
+			continue
+		}
+		// decodeBody again: a failed GCM open wipes the ciphertext.
+		if ko := keys.Lookup(k.ID()); ko != nil && decodeBody(w, in, d) {
+			if _, ok := decrypt(ko, w, in[:d.d1]); ok {
+				k.RecordReject(string(ReasonWrongPurpose))
+				return Claims{}, nil, nil, &WrongPurposeError{Purpose: other}
+			}
+		}
+	}
+	k.RecordReject(string(ReasonBadTag))
+	return Claims{}, nil, nil, errBadTag
 }
 
 func fail(keys *keyring.Purpose, err error) (Claims, *keyring.DerivedKey, []byte, error) {

@@ -9,19 +9,15 @@ import (
 	"time"
 )
 
-const (
-	// minTokenLen is shorter than any token Seal can produce.
-	minTokenLen = 128
-	// maxClaimsLen bounds the plaintext around the data:
-	// {"jti":"…22…","iat":…12…,"exp":…12…,"auth_time":…12…,"data":…}
-	maxClaimsLen = 112
-)
+// minTokenLen is shorter than any token Seal can produce.
+const minTokenLen = 128
 
 // Seal seals data with the times of p, for the codec's purpose, under the
 // keyring's primary key at p.IssuedAt. It returns [keyring.ErrNoPrimary]
 // when no key is active, an error when p is invalid or data does not encode
 // to JSON, and an error when the token would be longer than the codec's
-// MaxLength. The token's id and content key come from crypto/rand.
+// MaxLength ([ErrTooLong]) or when Open would refuse the data's JSON
+// ([ErrData]); then nothing is sealed. The token's id and content key come from crypto/rand.
 func (c *Codec[T]) Seal(p Params, data T) (string, error) {
 	tok, _, err := c.SealClaims(p, data)
 	return tok, err
@@ -63,6 +59,7 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 		pt = strconv.AppendInt(pt, auth, 10)
 	}
 	pt = append(pt, `,"data":`...)
+	dataStart := len(pt)
 	// The data is encoded through a pooled *T, since passing data itself
 	// as an interface would copy it to the heap on every call.
 	v := c.vals.Get().(*T)
@@ -77,6 +74,12 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 	if err != nil {
 		w.buf = pt
 		return "", Claims{}, fmt.Errorf("token: encoding the data: %w", err)
+	}
+	if c.check == checkAll {
+		if err := checkData[T](pt[dataStart : len(pt)-1]); err != nil {
+			w.buf = pt
+			return "", Claims{}, err
+		}
 	}
 	pt = append(pt[:len(pt)-1], '}') // Encode ends with a newline
 	if cap(pt) < len(pt)+16 {
@@ -98,7 +101,7 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 
 	n := len(aad) + 1 + encKeyLen + 1 + ivLen + 1 + b64.EncodedLen(len(pt)) + 1 + tagLen
 	if n > c.maxLen {
-		return "", Claims{}, fmt.Errorf("token: the token would be %d bytes, more than the maximum of %d", n, c.maxLen)
+		return "", Claims{}, fmt.Errorf("%w: the token would be %d bytes, more than the maximum of %d", ErrTooLong, n, c.maxLen)
 	}
 
 	k.Wrap(w.ek[:], cek, w.scratch[:])

@@ -15,7 +15,7 @@ import (
 	"github.com/sessionless/sessionless/token"
 )
 
-// TestConcurrentSwap is ATTACKS C7: 64 goroutines seal and open while the
+// TestConcurrentSwap is docs/attacks.md C7: 64 goroutines seal and open while the
 // ring is swapped 10 000 times. Both rings hold both keys (one has the
 // second key pending, the other active), so every operation must succeed
 // under whichever ring it saw: a half-built ring would show as an error.
@@ -91,7 +91,7 @@ func TestConcurrentSwap(t *testing.T) {
 	t.Logf("%d seal+open pairs during %d swaps", ops.Load(), swaps)
 }
 
-// TestNoRepeats is ATTACKS C10: a million seals, no repeated IV, content
+// TestNoRepeats is docs/attacks.md C10: a million seals, no repeated IV, content
 // key or jti. The content key and jti are read back by unwrapping and
 // decrypting each token with the exported purpose key.
 func TestNoRepeats(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,8 +42,9 @@ var (
 	// it): the token is not one of ours, so nothing more is said. Use
 	// [ReasonOf] for the operator's reason code.
 	ErrInvalid = errors.New("token: invalid")
-	// ErrExpired is returned by [Codec.Open] for an authentic token whose
-	// exp is more than the leeway in the past.
+	// ErrExpired is returned by [Codec.Open] for an authentic token opened
+	// at or after exp plus the leeway (RFC 7519 §4.1.4: a token must not be
+	// accepted "on or after" its expiration time).
 	ErrExpired = errors.New("token: expired")
 	// ErrNotYetValid is returned by [Codec.Open] for an authentic token
 	// whose iat is more than the leeway in the future.
@@ -51,21 +54,33 @@ var (
 	ErrRevoked = errors.New("token: revoked")
 )
 
-// Reason is a short, stable code for why a token was refused, for logs and
-// metrics. It never holds token material.
+// Reason is a short, stable code for why a token or its cookie was
+// refused, for logs and metrics. It never holds token material. It is the
+// one list of refusal reasons of the project: [ReasonOf] returns those of
+// Open, and the layers above (remember, middleware, tokengen) use the same
+// values for the refusals that are theirs.
 type Reason string
 
 // Reasons returned by [ReasonOf].
 const (
-	ReasonNone        Reason = ""
-	ReasonMalformed   Reason = "malformed"     // not a token of our shape, header or size
-	ReasonUnknownKey  Reason = "unknown_key"   // a kid the keyring does not have
-	ReasonBadTag      Reason = "bad_tag"       // unwrap or GCM authentication failed: tampered, another key or another purpose
-	ReasonBadClaims   Reason = "bad_claims"    // authentic, but the claims are malformed
-	ReasonExpired     Reason = "expired"       // ErrExpired
-	ReasonNotYetValid Reason = "not_yet_valid" // ErrNotYetValid
-	ReasonRevoked     Reason = "revoked"       // ErrRevoked
-	ReasonOther       Reason = "other"         // any other error
+	ReasonNone         Reason = ""
+	ReasonMalformed    Reason = "malformed"     // not a token of our shape, header or size
+	ReasonUnknownKey   Reason = "unknown_key"   // a kid the keyring does not have
+	ReasonBadTag       Reason = "bad_tag"       // unwrap or GCM authentication failed: tampered, or another key
+	ReasonWrongPurpose Reason = "wrong_purpose" // authentic under one of Config.OtherPurposes, not the codec's
+	ReasonBadClaims    Reason = "bad_claims"    // authentic, but the claims are malformed
+	ReasonExpired      Reason = "expired"       // ErrExpired
+	ReasonNotYetValid  Reason = "not_yet_valid" // ErrNotYetValid
+	ReasonRevoked      Reason = "revoked"       // ErrRevoked
+	ReasonOther        Reason = "other"         // any other error
+)
+
+// Reasons of the layers above a codec, which ReasonOf never returns: the
+// cookie layer, remember's Validate hook and its fresh-token binding.
+const (
+	ReasonDuplicate   Reason = "duplicate"   // the cookie twice in one request: ambiguous
+	ReasonInvalidated Reason = "invalidated" // refused by the application's Validate hook
+	ReasonMismatch    Reason = "mismatch"    // a token that belongs to another authentication (a fresh token)
 )
 
 // invalidError is an ErrInvalid with its reason. The values are allocated
@@ -93,15 +108,31 @@ type TimeError struct {
 func (e *TimeError) Error() string { return e.err.Error() }
 func (e *TimeError) Unwrap() error { return e.err }
 
+// WrongPurposeError is the error of [Codec.Open] for a token that fails
+// authentication for the codec's purpose but is authentic under one of
+// [Config.OtherPurposes]: a token put in the wrong cookie. It matches
+// [ErrInvalid]; its reason is [ReasonWrongPurpose].
+type WrongPurposeError struct {
+	Purpose string // the purpose the token was sealed for
+}
+
+func (e *WrongPurposeError) Error() string {
+	return "token: invalid (wrong_purpose: sealed for " + e.Purpose + ")"
+}
+func (e *WrongPurposeError) Is(target error) bool { return target == ErrInvalid }
+
 // ReasonOf returns the reason code of an error from [Codec.Open], or
 // [ReasonNone] for nil.
 func ReasonOf(err error) Reason {
 	var ie *invalidError
+	var wp *WrongPurposeError
 	switch {
 	case err == nil:
 		return ReasonNone
 	case errors.As(err, &ie):
 		return ie.reason
+	case errors.As(err, &wp):
+		return ReasonWrongPurpose
 	case errors.Is(err, ErrExpired):
 		return ReasonExpired
 	case errors.Is(err, ErrNotYetValid):
@@ -143,8 +174,9 @@ type Params struct {
 	// IssuedAt is the time of sealing; the primary key at this time seals.
 	// Required. Stored in whole seconds (rounded down).
 	IssuedAt time.Time
-	// Expiry is when the token stops opening. Required; at least one
-	// second after IssuedAt.
+	// Expiry is when the token stops opening: from this instant on (plus
+	// the codec's Leeway), Open refuses it. Required; at least one second
+	// after IssuedAt.
 	Expiry time.Time
 	// AuthTime, if not zero, is when the user last proved who they are
 	// (entered the password); not after IssuedAt.
@@ -165,6 +197,14 @@ type Config struct {
 	// iat. If zero, DefaultLeeway (60 s); a negative value means none; at
 	// most MaxLeeway.
 	Leeway time.Duration
+	// OtherPurposes are purposes a token may have been mistakenly (or
+	// maliciously) given in place of one of this codec's: when a token
+	// fails authentication, and only then, Open tries it under each, and a
+	// token authentic under one is refused with a [*WrongPurposeError]
+	// (reason [ReasonWrongPurpose]) instead of bad_tag. It never opens. If
+	// empty, no other purpose is tried. Each must be a valid purpose other
+	// than Purpose.
+	OtherPurposes []string
 }
 
 // Codec seals and opens tokens of one purpose with payloads of type T,
@@ -173,11 +213,13 @@ type Config struct {
 type Codec[T any] struct {
 	src     keyring.Source
 	purpose string
+	others  []string // Config.OtherPurposes
 	maxLen  int
 	leeway  time.Duration
 	cache   atomic.Pointer[keyring.Purpose]
 	hdr     atomic.Pointer[encodedHeader] // of the last key that sealed
 	vals    sync.Pool                     // of *T, to encode data without copying it to the heap
+	check   dataCheck                     // what Seal checks of the encoded data
 }
 
 // New returns a Codec for cfg.Purpose under the keys of src.
@@ -188,8 +230,14 @@ func New[T any](src keyring.Source, cfg Config) (*Codec[T], error) {
 	if !keyring.ValidPurpose(cfg.Purpose) {
 		return nil, fmt.Errorf("token: invalid purpose %q: want [A-Za-z0-9._-]{1,64}", cfg.Purpose)
 	}
-	c := &Codec[T]{src: src, purpose: cfg.Purpose, maxLen: cfg.MaxLength, leeway: cfg.Leeway}
+	for _, o := range cfg.OtherPurposes {
+		if !keyring.ValidPurpose(o) || o == cfg.Purpose {
+			return nil, fmt.Errorf("token: invalid other purpose %q: want [A-Za-z0-9._-]{1,64}, not %q", o, cfg.Purpose)
+		}
+	}
+	c := &Codec[T]{src: src, purpose: cfg.Purpose, maxLen: cfg.MaxLength, leeway: cfg.Leeway, others: slices.Clone(cfg.OtherPurposes)}
 	c.vals.New = func() any { return new(T) }
+	c.check = checkFor(reflect.TypeFor[T]())
 	switch {
 	case c.maxLen == 0:
 		c.maxLen = DefaultMaxLength

@@ -270,7 +270,7 @@ func TestPrimaryAtIssuedAt(t *testing.T) {
 	}
 }
 
-// TestTimeChecks is ATTACKS D1, D2 and D7.
+// TestTimeChecks is docs/attacks.md D1, D2 and D7.
 func TestTimeChecks(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -285,7 +285,8 @@ func TestTimeChecks(t *testing.T) {
 	}{
 		{"D1/exp-1s", exp.Add(-time.Second), nil},
 		{"D1/exp", exp, nil},
-		{"D1/exp+leeway", exp.Add(lee), nil},
+		{"D1/exp+leeway-1ns", exp.Add(lee - 1), nil},
+		{"D1/exp+leeway", exp.Add(lee), token.ErrExpired}, // RFC 7519 §4.1.4: "on or after"
 		{"D1/exp+leeway+1ns", exp.Add(lee + 1), token.ErrExpired},
 		{"D1/exp+leeway+1s", exp.Add(lee + time.Second), token.ErrExpired},
 		{"D2/iat-leeway", t0.Add(-lee), nil},
@@ -314,8 +315,11 @@ func TestTimeChecks(t *testing.T) {
 			t.Fatal(err)
 		}
 		tok := seal(t, c, t0)
-		if _, err := c.Open(tok, exp); err != nil {
-			t.Errorf("Open at exp = %v; want nil", err)
+		if _, err := c.Open(tok, exp.Add(-1)); err != nil {
+			t.Errorf("Open at exp-1ns = %v; want nil", err)
+		}
+		if _, err := c.Open(tok, exp); !errors.Is(err, token.ErrExpired) {
+			t.Errorf("Open at exp = %v; want ErrExpired (RFC 7519 §4.1.4)", err)
 		}
 		if _, err := c.Open(tok, exp.Add(time.Second)); !errors.Is(err, token.ErrExpired) {
 			t.Errorf("Open at exp+1s = %v; want ErrExpired", err)

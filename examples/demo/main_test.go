@@ -219,7 +219,7 @@ func TestLoginWrong(t *testing.T) {
 	}
 }
 
-// TestReturnTo is ATTACKS.md group G through the demo's forms and pages:
+// TestReturnTo is docs/attacks.md group G through the demo's forms and pages:
 // every redirect goes through SafeReturnTo.
 func TestReturnTo(t *testing.T) {
 	t.Parallel()

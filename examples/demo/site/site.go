@@ -75,7 +75,7 @@ type site struct {
 	cfg      Config
 	log      *slog.Logger
 	m        *remember.Manager[User]
-	s        *middleware.Sessions[User]
+	s        *middleware.Sessions[User, struct{}]
 	accounts *accounts
 	pages    map[string]*template.Template
 	now      func() time.Time
@@ -104,7 +104,7 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.ClockSkew != 0 {
 		now = func() time.Time { return time.Now().Add(cfg.ClockSkew) }
 	}
-	m, err := remember.New(cfg.Keys, remember.Config[User]{
+	s, err := middleware.New(cfg.Keys, middleware.Config[User, struct{}]{
 		InsecureHTTP: cfg.InsecureHTTP,
 		Logger:       cfg.Logger,
 		OnReject:     cfg.OnReject,
@@ -113,10 +113,7 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := middleware.New(m, middleware.Config{})
-	if err != nil {
-		return nil, err
-	}
+	m := s.Manager()
 	st := &site{cfg: cfg, log: cfg.Logger, m: m, s: s, accounts: acc, now: now}
 	if st.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -130,7 +127,7 @@ func New(cfg Config) (http.Handler, error) {
 	// A fixed window: the page can say exactly when it closes, and an
 	// open tab that polls the page cannot keep it open (a sliding window,
 	// GitHub's sudo mode, would be RequireFresh(window, true)).
-	mux.Handle("GET /account/password", s.RequireFresh(cfg.FreshWindow, false)(http.HandlerFunc(st.password)))
+	mux.Handle("GET /account/password", s.RequireFresh(remember.Fixed(cfg.FreshWindow))(http.HandlerFunc(st.password)))
 	mux.HandleFunc("GET /reauth", st.reauthForm)
 	mux.HandleFunc("POST /reauth", st.reauth)
 	mux.HandleFunc("POST /logout", st.logout)
@@ -245,7 +242,7 @@ func (st *site) newPage(r *http.Request, title string) *page {
 		p.FreshUntil = s.Auth.AuthTime.Add(st.cfg.FreshWindow)
 		p.Fresh = p.Status.Now.Before(p.FreshUntil)
 	}
-	if s.Remembered() {
+	if s.RememberMe() {
 		p.Status.RememberExpiry = s.Remember.Expiry
 		p.Remembered = true
 	}

@@ -97,14 +97,11 @@ func run(addr string) error {
 		return err
 	}
 	log := slog.New(slog.DiscardHandler)
-	m, err := remember.New(keyring.NewLive(ring), remember.Config[User]{Logger: log})
+	s, err := middleware.New(keyring.NewLive(ring), middleware.Config[User, struct{}]{Logger: log})
 	if err != nil {
 		return err
 	}
-	s, err := middleware.New(m, middleware.Config{})
-	if err != nil {
-		return err
-	}
+	m := s.Manager()
 	// A valid auth cookie, as a login would write it.
 	rec := httptest.NewRecorder()
 	if _, err := m.Login(rec, httptest.NewRequest("POST", "/login", nil), alice, false); err != nil {

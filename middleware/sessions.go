@@ -1,0 +1,184 @@
+package middleware
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/sessionless/sessionless/cookie"
+	"github.com/sessionless/sessionless/internal/slot"
+	"github.com/sessionless/sessionless/keyring"
+	"github.com/sessionless/sessionless/remember"
+	"github.com/sessionless/sessionless/token"
+)
+
+// Sessions is everything a handler needs: the visitor's identity (State,
+// Login, Update, Reauthenticate, Logout), the guards, the visitor data,
+// flash messages and one-shot values. T is the identity payload, S the
+// visitor data. It is safe for concurrent use.
+type Sessions[T, S any] struct {
+	cfg   Config[T, S]
+	keys  keyring.Source
+	m     *remember.Manager[T]
+	data  *slot.Slot[visitorData[S]]
+	flash *slot.Slot[[]Flash]
+}
+
+// New returns the Sessions of the keys of src. cfg's zero value gives the
+// documented defaults; New fails (wrapping [ErrConfig]) on settings out of
+// range.
+func New[T, S any](src keyring.Source, cfg Config[T, S]) (*Sessions[T, S], error) {
+	cfg, err := cfg.fill()
+	if err != nil {
+		return nil, err
+	}
+	m, err := remember.New(src, cfg.identity())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	id := m.Config()
+	if err := checkNames(id.AuthCookie, id.RememberCookie, id.FreshCookie, cfg.VisitorCookie, cfg.FlashCookie, cfg.OnceCookie); err != nil {
+		return nil, err
+	}
+	s := &Sessions[T, S]{cfg: cfg, keys: src, m: m}
+	if s.data, err = slot.New[visitorData[S]](src, s.slotConfig(cfg.VisitorCookie, PurposeVisitor)); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if s.flash, err = slot.New[[]Flash](src, s.slotConfig(cfg.FlashCookie, PurposeFlash)); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if _, err := s.onceSlot("x"); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	return s, nil
+}
+
+// slotConfig describes the cookie name, sealed for purpose.
+func (s *Sessions[T, S]) slotConfig(name, purpose string) slot.Config {
+	cfg := s.cfg
+	return slot.Config{
+		Cookie:  cookie.Config{Name: name, SameSite: cfg.SameSite, MaxChunks: cfg.MaxChunks, InsecureHTTP: cfg.InsecureHTTP, Logger: discard},
+		Purpose: remember.AppPurpose(cfg.App, purpose),
+		Leeway:  cfg.Leeway,
+		Report:  s.report,
+	}
+}
+
+// discard keeps the cookie package's InsecureHTTP warning to the one that
+// package remember logs.
+var discard = slog.New(slog.DiscardHandler)
+
+// report hands a refused visitor cookie to Config.OnReject and the log,
+// as package remember does with the identity cookies.
+func (s *Sessions[T, S]) report(ctx context.Context, name string, err error) {
+	rej := remember.Rejection{Cookie: name, Reason: remember.Reason(token.ReasonOf(err)), Err: err}
+	switch {
+	case errors.Is(err, cookie.ErrAmbiguous):
+		rej.Reason = remember.ReasonDuplicate
+	case rej.Reason == remember.Reason(token.ReasonOther):
+		rej.Reason = remember.ReasonMalformed
+	}
+	if te := (*token.TimeError)(nil); errors.As(err, &te) {
+		rej.KeyID = te.Claims.KeyID
+	}
+	if s.cfg.OnReject != nil {
+		s.cfg.OnReject(ctx, rej)
+	}
+	level := slog.LevelInfo
+	if rej.Reason == remember.ReasonExpired {
+		level = slog.LevelDebug
+	}
+	s.cfg.Logger.LogAttrs(ctx, level, "middleware: cookie refused",
+		slog.String("cookie", rej.Cookie), slog.String("reason", string(rej.Reason)), slog.String("kid", rej.KeyID))
+}
+
+// Manager returns the identity manager, for code outside net/http
+// handlers (tests, tools).
+func (s *Sessions[T, S]) Manager() *remember.Manager[T] { return s.m }
+
+// ctxKey is the context key of a request's sessions. One key serves every
+// T and S; the value's type tells them apart.
+type ctxKey struct{}
+
+// request is what Load keeps for one request, in one allocation: the
+// context node that carries it, the identity State, the response writer
+// that writes the visitor cookies with the header, and the visitor values.
+type request[T, S any] struct {
+	context.Context
+	s     *Sessions[T, S]
+	id    *remember.State[T]
+	req   *http.Request // the request that carries this context
+	rw    responseWriter[T, S]
+	data  slot.Value[visitorData[S]]
+	flash slot.Value[[]Flash]
+	// flashesTaken: Flashes ran, so the incoming flashes are not kept.
+	flashesTaken bool
+}
+
+func (c *request[T, S]) Value(key any) any {
+	if key == (ctxKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// identity is how FromContext finds the State whatever S is.
+func (c *request[T, S]) identity() *remember.State[T] { return c.id }
+
+// from returns the request state that Load put in r's context, or nil.
+func (s *Sessions[T, S]) from(r *http.Request) *request[T, S] {
+	rq, _ := r.Context().Value(ctxKey{}).(*request[T, S])
+	return rq
+}
+
+// FromContext returns the identity State that [Sessions.Load] put in ctx,
+// or nil if there is none (or it is of another payload type).
+func FromContext[T any](ctx context.Context) *remember.State[T] {
+	if rq, ok := ctx.Value(ctxKey{}).(interface{ identity() *remember.State[T] }); ok {
+		return rq.identity()
+	}
+	return nil
+}
+
+// Load reads the request's identity once and passes it on in the context,
+// renewing the auth token and clearing refused cookies in the response;
+// it hands the handler a ResponseWriter that writes the visitor data and
+// flash cookies, when they changed, just before the header. Every
+// response gets "Vary: Cookie", since what the handlers show depends on
+// the cookies. Load inside Load reads nothing twice.
+//
+// The writer keeps http.ResponseController working (Flush, Hijack,
+// deadlines): it implements Flush and Unwrap.
+func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.from(r) != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		addVary(w.Header())
+		rq := &request[T, S]{Context: r.Context(), s: s}
+		rq.rw = responseWriter[T, S]{ResponseWriter: w, rq: rq}
+		rq.id = s.m.Load(w, r)
+		rq.req = r.WithContext(rq)
+		next.ServeHTTP(&rq.rw, rq.req)
+		if !rq.rw.wrote {
+			rq.rw.commit()
+		}
+	})
+}
+
+// addVary adds Cookie to the Vary header unless it is there.
+func addVary(h http.Header) {
+	for _, v := range h.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			f = strings.TrimSpace(f)
+			if f == "*" || strings.EqualFold(f, "Cookie") {
+				return
+			}
+		}
+	}
+	h.Add("Vary", "Cookie")
+}

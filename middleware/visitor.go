@@ -1,0 +1,112 @@
+package middleware
+
+import (
+	"net/http"
+	"reflect"
+	"time"
+
+	"github.com/sessionless/sessionless/internal/slot"
+	"github.com/sessionless/sessionless/token"
+)
+
+// visitorData is what the visitor cookie seals: the application's data
+// and when it was first written, which bounds it by VisitorLifetime.
+type visitorData[S any] struct {
+	Since int64 `json:"since"`
+	Data  S     `json:"data"`
+}
+
+// Data returns the visitor's data: the zero S for a visitor without any
+// (or with a cookie that does not open, which is then cleared). The
+// cookie is opened on the first call of the request only: a request that
+// never asks pays nothing for it. A read also keeps the data alive: once
+// more than half of VisitorIdle has passed since it was written, the
+// response re-seals it (and re-seals it under the primary key when an
+// older key sealed it).
+//
+// What Data holds is never identity nor authorisation: it may have been
+// written before the visitor logged in, by another tab, or replayed from
+// an older copy of the cookie. Check anything it names against the
+// application's own records.
+func (s *Sessions[T, S]) Data(r *http.Request) S {
+	rq := s.from(r)
+	if rq == nil {
+		if tok, ok := s.data.Peek(r, s.cfg.Clock()); ok {
+			return tok.Data.Data
+		}
+		var zero S
+		return zero
+	}
+	return rq.s.openData(rq).Data.Data
+}
+
+// openData opens the visitor cookie on the first call of the request.
+func (s *Sessions[T, S]) openData(rq *request[T, S]) *token.Token[visitorData[S]] {
+	tok, _ := s.data.Get(rq.req, &rq.data, s.cfg.Clock())
+	return tok
+}
+
+// SetData replaces the visitor's data; the response writes it, once,
+// just before the header. The zero S deletes the cookie: a visitor
+// without data carries none. It fails, changing nothing, when the data is too
+// large for the cookies (MaxChunks cookies of about 4 KB), when no key is
+// active, when the header was already written ([ErrHeaderWritten]) or
+// when Load does not wrap the request ([ErrNotLoaded]).
+//
+// Two requests that change the data at once (two tabs) each write their
+// own version: the last response the browser receives wins, as with
+// every cookie store.
+func (s *Sessions[T, S]) SetData(r *http.Request, data S) error {
+	rq, err := s.writable(r)
+	if err != nil {
+		return err
+	}
+	if rq == nil {
+		return ErrNotLoaded
+	}
+	if reflect.ValueOf(&data).Elem().IsZero() {
+		s.data.Clear(r, &rq.data) // no data, no cookie
+		return nil
+	}
+	now := s.cfg.Clock()
+	since := now.Unix()
+	if tok, ok := s.data.Get(r, &rq.data, now); ok {
+		since = tok.Data.Since
+	}
+	return s.sealData(rq, visitorData[S]{Since: since, Data: data}, now)
+}
+
+// sealData seals v for the response, with its sliding expiry capped by
+// its absolute end.
+func (s *Sessions[T, S]) sealData(rq *request[T, S], v visitorData[S], now time.Time) error {
+	exp := now.Add(s.cfg.VisitorIdle)
+	if end := time.Unix(v.Since, 0).Add(s.cfg.VisitorLifetime); exp.After(end) {
+		exp = end
+	}
+	if exp.Unix() <= now.Unix() {
+		s.data.Clear(rq.req, &rq.data) // at its absolute end: start afresh
+		v.Since = now.Unix()
+		exp = now.Add(s.cfg.VisitorIdle)
+	}
+	return s.data.Set(&rq.data, token.Params{IssuedAt: now, Expiry: exp}, v, exp.Sub(now))
+}
+
+// commitData queues the visitor cookie for the header: a change, a
+// deletion, or a refresh of data that was read and is due one.
+func (s *Sessions[T, S]) commitData(w http.ResponseWriter, rq *request[T, S]) {
+	now := s.cfg.Clock()
+	if rq.data.Opened() && !rq.data.Pending() {
+		if tok, ok := s.data.Get(rq.req, &rq.data, now); ok && s.dataDue(tok.Claims, now) {
+			_ = s.sealData(rq, tok.Data, now) // on failure the cookie still holds the data
+		}
+	}
+	if rq.data.Pending() {
+		_ = s.data.Commit(w, rq.req, &rq.data)
+	}
+}
+
+// dataDue reports whether data sealed with c should be re-sealed: more
+// than half of the idle window used, or sealed under an older key.
+func (s *Sessions[T, S]) dataDue(c token.Claims, now time.Time) bool {
+	return now.Sub(c.IssuedAt) > s.cfg.VisitorIdle/2 || slot.Stale(s.keys, c, now)
+}

@@ -1,0 +1,59 @@
+package middleware
+
+import (
+	"net/http"
+)
+
+// responseWriter writes the visitor cookies that changed into the header
+// just before it goes out, and remembers that it went.
+type responseWriter[T, S any] struct {
+	http.ResponseWriter
+	rq    *request[T, S]
+	wrote bool
+}
+
+// commit queues the visitor cookies that changed; the header goes next.
+// A commit cannot fail for the handler any more: a sliding refresh that
+// does not seal is dropped (the cookie still holds the data).
+func (w *responseWriter[T, S]) commit() {
+	w.wrote = true
+	rq := w.rq
+	rq.s.commitData(w.ResponseWriter, rq)
+	if rq.flash.Pending() {
+		_ = rq.s.flash.Commit(w.ResponseWriter, rq.req, &rq.flash)
+	}
+}
+
+// WriteHeader commits the visitor cookies, then writes the header. An
+// informational status (1xx but 101) passes through: the final header
+// comes later.
+func (w *responseWriter[T, S]) WriteHeader(code int) {
+	if !w.wrote && (code >= 200 || code == http.StatusSwitchingProtocols) {
+		w.commit()
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Write commits the visitor cookies before the first byte.
+func (w *responseWriter[T, S]) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.commit()
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush commits the visitor cookies, then flushes.
+func (w *responseWriter[T, S]) Flush() { _ = w.FlushError() }
+
+// FlushError is Flush that reports an error, as http.ResponseController
+// expects.
+func (w *responseWriter[T, S]) FlushError() error {
+	if !w.wrote {
+		w.commit()
+	}
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap returns the ResponseWriter Load was given, for
+// http.ResponseController.
+func (w *responseWriter[T, S]) Unwrap() http.ResponseWriter { return w.ResponseWriter }

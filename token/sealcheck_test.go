@@ -1,0 +1,124 @@
+package token_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sessionless/sessionless/token"
+)
+
+// nested returns JSON arrays nested depth levels deep around 1.
+func nested(depth int) string {
+	return strings.Repeat("[", depth) + "1" + strings.Repeat("]", depth)
+}
+
+// nestedMap returns maps nested depth levels deep (the outermost counts).
+func nestedMap(depth int) map[string]any {
+	m := map[string]any{}
+	for range depth - 1 {
+		m = map[string]any{"a": m}
+	}
+	return m
+}
+
+type withDuration struct {
+	TTL time.Duration `json:"ttl"`
+}
+
+type quotedBool struct {
+	OK bool `json:"ok,string"`
+}
+
+// deep is a struct type nested 65 levels deep: no value of it can open.
+type deep struct {
+	A [1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1]int
+}
+
+// sealRefusal seals data with a fresh codec and returns Seal's error.
+func sealRefusal[T any](t *testing.T, data T) error {
+	t.Helper()
+	c := newCodec[T](t, newFixture(t).ring, "auth")
+	tok, err := c.Seal(params(t0, time.Hour), data)
+	if err == nil {
+		_, oerr := c.Open(tok, t0)
+		t.Logf("Open of what Seal accepted: %v", oerr)
+	} else if tok != "" {
+		t.Errorf("Seal returned %q with its error", tok)
+	}
+	return err
+}
+
+// TestSealRefusesWhatOpenRefuses (issue 11.2): data Open would refuse for
+// its shape is refused by Seal, with ErrData and no token; data just
+// inside the bounds seals and opens.
+func TestSealRefusesWhatOpenRefuses(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		seal func(*testing.T) error
+	}{
+		{"raw JSON 65 levels", func(t *testing.T) error { return sealRefusal(t, json.RawMessage(nested(65))) }},
+		{"raw JSON 65 objects", func(t *testing.T) error {
+			return sealRefusal(t, json.RawMessage(strings.Repeat(`{"a":`, 65)+"1"+strings.Repeat("}", 65)))
+		}},
+		{"map 65 levels", func(t *testing.T) error { return sealRefusal(t, nestedMap(65)) }},
+		{"any 1000 levels", func(t *testing.T) error {
+			var v any
+			json.Unmarshal([]byte(nested(1000)), &v)
+			return sealRefusal(t, v)
+		}},
+		{"struct type 65 levels", func(t *testing.T) error { return sealRefusal(t, deep{}) }},
+		{"time.Duration", func(t *testing.T) error { return sealRefusal(t, withDuration{time.Second}) }},
+		{"quoted bool", func(t *testing.T) error { return sealRefusal(t, quotedBool{true}) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if err := tt.seal(t); !errors.Is(err, token.ErrData) {
+				t.Fatalf("Seal = %v; want ErrData", err)
+			}
+		})
+	}
+	t.Run("too long", func(t *testing.T) {
+		t.Parallel()
+		big := alice
+		big.Name = strings.Repeat("x", token.DefaultMaxLength)
+		if err := sealRefusal(t, big); !errors.Is(err, token.ErrTooLong) {
+			t.Fatalf("Seal = %v; want ErrTooLong", err)
+		}
+	})
+}
+
+// TestSealDepthBound: 64 levels seal and open, for every kind of payload.
+func TestSealDepthBound(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	p := params(t0, time.Hour)
+	raw := newCodec[json.RawMessage](t, f.ring, "auth")
+	in := json.RawMessage(nested(64))
+	tok, err := raw.Seal(p, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := raw.Open(tok, t0)
+	if err != nil || string(got.Data) != string(in) {
+		t.Fatalf("Open = %s, %v; want %s", got.Data, err, in)
+	}
+	m := newCodec[map[string]any](t, f.ring, "auth")
+	want := nestedMap(64)
+	if tok, err = m.Seal(p, want); err != nil {
+		t.Fatal(err)
+	}
+	gotm, err := m.Open(tok, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, gotm.Data); diff != "" {
+		t.Errorf("data (-want +got):\n%s", diff)
+	}
+}

@@ -110,10 +110,11 @@ func newFleet(t *testing.T) *fleet {
 		t.Fatalf("tokengen init said %q; want the key id", out)
 	}
 	f.oldKey = m[1]
-	f.vol = &secretVolume{dir: filepath.Join(f.dir, "secret"), mount: f.chooseMount()}
+	f.vol = &secretVolume{dir: filepath.Join(f.dir, "secret"), mount: kubernetesMount()}
 	if err := os.Mkdir(f.vol.dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("key file: %s", f.vol.mount.desc)
 	if err := f.publishWork(); err != nil {
 		t.Fatal(err)
 	}
@@ -164,30 +165,6 @@ func (f *fleet) buildAll() {
 		bins = append(bins, bin)
 	}
 	build(f.t, *fleetRace, bins...)
-}
-
-// chooseMount is kubernetesMount, if the keyring package of this tree
-// accepts it.
-func (f *fleet) chooseMount() mount {
-	m := kubernetesMount()
-	data, err := os.ReadFile(f.work)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	err = checkMount(filepath.Join(f.t.TempDir(), "probe"), m, data)
-	if err == nil || m.cred == nil {
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		f.t.Logf("key file: %s", m.desc)
-		return m
-	}
-	// TODO(issue 12): remove once the key-file rule that accepts a
-	// root-owned, group-readable file is in this tree.
-	fb := mount{mode: 0o400, uid: runAsUser, gid: runAsGroup, cred: m.cred,
-		desc: fmt.Sprintf("mode 0400, owned by the servers' user %d (fallback: %v)", runAsUser, err)}
-	f.t.Logf("key file: %s", fb.desc)
-	return fb
 }
 
 // refusesWorldReadable checks that a server given a Secret volume with

@@ -507,6 +507,7 @@ func cpuTime(pid int) (time.Duration, error) {
 // writeJSON writes v as name in the test's artifact directory
 // (t.ArtifactDir: kept with go test -artifacts, under -outputdir).
 func writeJSON(t *testing.T, name string, v any) {
+	t.Helper()
 	path := filepath.Join(t.ArtifactDir(), name)
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err == nil {

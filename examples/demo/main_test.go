@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sessionless/sessionless/examples/demo/site"
 	"github.com/sessionless/sessionless/keyring"
@@ -249,20 +252,15 @@ func TestReturnTo(t *testing.T) {
 
 			q := "?" + url.Values{"return_to": {tt.returnTo}}.Encode()
 			r := b.get("/login" + q)
-			wantBody(t, "GET /login", r, `name="return_to" value="`+htmlAttr(tt.want)+`"`)
+			wantBody(t, "GET /login", r, `name="return_to" value="`+html.EscapeString(tt.want)+`"`)
 			r = b.get("/reauth" + q)
-			wantBody(t, "GET /reauth", r, `name="return_to" value="`+htmlAttr(tt.want)+`"`)
+			wantBody(t, "GET /reauth", r, `name="return_to" value="`+html.EscapeString(tt.want)+`"`)
 			// Nobody to re-authenticate: on to the login page, return_to kept safe.
 			anon := newBrowser(t, srv.URL)
 			wantStatus(t, "GET /reauth anonymous", anon.get("/reauth"+q), http.StatusSeeOther, "/login?"+url.Values{"return_to": {tt.want}}.Encode())
 			wantStatus(t, "POST /reauth anonymous", anon.post("/reauth", url.Values{"password": {site.Password}, "return_to": {tt.returnTo}}), http.StatusSeeOther, "/login?"+url.Values{"return_to": {tt.want}}.Encode())
 		})
 	}
-}
-
-// htmlAttr escapes s as html/template does in an attribute value.
-func htmlAttr(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;").Replace(s)
 }
 
 // TestCrossSite is F4: cross-site POSTs are refused by
@@ -348,6 +346,8 @@ func TestStatusLine(t *testing.T) {
 	}
 }
 
+// TestAPIMe: GET /api/me at each level, whatever the Accept header, and
+// it writes no cookie.
 func TestAPIMe(t *testing.T) {
 	t.Parallel()
 	srv := startSite(t)
@@ -355,25 +355,37 @@ func TestAPIMe(t *testing.T) {
 	authed := newBrowser(t, srv.URL)
 	authed.login(true, "/")
 	remembered := authed.restart(rememberCookie)
+	sessionOnly := newBrowser(t, srv.URL)
+	sessionOnly.login(false, "/")
+	alice, email := site.DisplayName, site.Email
 	tests := []struct {
 		name string
 		b    *browser
-		want string
+		want site.Me
 	}{
-		{"anonymous", anon, `{"level":"anonymous","name":null}`},
-		{"remembered", remembered, `{"level":"remembered","name":"Alice"}`},
-		{"authenticated", authed, `{"level":"authenticated","name":"Alice"}`},
+		{"anonymous", anon, site.Me{Level: "anonymous", Cart: []string{}}},
+		{"remembered", remembered, site.Me{Level: "remembered", Name: &alice, Email: &email, Remembered: true, Cart: []string{}}},
+		{"authenticated with remember me", authed, site.Me{Level: "authenticated", Name: &alice, Email: &email, Remembered: true, Fresh: true, Cart: []string{}}},
+		{"authenticated without", sessionOnly, site.Me{Level: "authenticated", Name: &alice, Email: &email, Fresh: true, Cart: []string{}}},
 	}
 	for _, tt := range tests {
 		for _, accept := range []string{"application/json", htmlAccept} {
 			r := tt.b.do("GET", "/api/me", nil, http.Header{"Accept": {accept}})
-			if r.code != http.StatusOK || strings.TrimSpace(r.body) != tt.want {
-				t.Errorf("%s, Accept %s: GET /api/me = %d %q; want 200 %q", tt.name, accept, r.code, r.body, tt.want)
+			if r.code != http.StatusOK {
+				t.Fatalf("%s, Accept %s: GET /api/me = %d %q; want 200", tt.name, accept, r.code, r.body)
+			}
+			if diff := cmp.Diff(tt.want, decodeMe(t, r)); diff != "" {
+				t.Errorf("%s, Accept %s: GET /api/me (-want +got):\n%s", tt.name, accept, diff)
 			}
 			if ct := r.header.Get("Content-Type"); ct != "application/json" {
 				t.Errorf("%s: Content-Type %q", tt.name, ct)
 			}
+			wantNoCookies(t, tt.name+": GET /api/me", r)
 		}
+	}
+	// null, not "", when anonymous; [] for an empty cart.
+	if r := anon.do("GET", "/api/me", nil, nil); !strings.Contains(r.body, `"name":null,"email":null`) || !strings.Contains(r.body, `"cart":[]`) {
+		t.Errorf("anonymous GET /api/me = %s; want name and email null, cart []", r.body)
 	}
 }
 
@@ -395,23 +407,33 @@ func TestGuards(t *testing.T) {
 // the window, fixed from the entry (F2).
 func TestFreshWindow(t *testing.T) {
 	t.Parallel()
-	srv := startSiteConfig(t, site.Config{FreshWindow: time.Second})
+	clk := newClock()
+	srv := startSiteConfig(t, site.Config{FreshWindow: time.Minute, Clock: clk.Now})
 	b := newBrowser(t, srv.URL)
 	b.login(false, "/")
 	r := b.get("/account/password")
 	wantStatus(t, "GET /account/password fresh", r, http.StatusOK, "")
 	wantBody(t, "GET /account/password fresh", r, "sudo mode", "<strong>fixed</strong>")
+	if m := b.meAll(); !m.Fresh {
+		t.Errorf("/api/me fresh = false within the window")
+	}
 	oldAuth := b.cookie(authCookie)
 
-	time.Sleep(2100 * time.Millisecond) // auth_time is in whole seconds
+	clk.Advance(time.Minute + time.Second) // auth_time is in whole seconds
+	if m := b.meAll(); m.Fresh {
+		t.Errorf("/api/me fresh = true after the window")
+	}
 	wantStatus(t, "GET /account/password stale", b.get("/account/password"), http.StatusSeeOther, "/reauth?return_to=%2Faccount%2Fpassword")
 	wantStatus(t, "GET /account stale", b.get("/account"), http.StatusOK, "")
 	r = b.get("/reauth?return_to=%2Faccount%2Fpassword")
-	wantBody(t, "GET /reauth stale", r, "You are <strong>authenticated</strong> as Alice, but this page needs your password entered within the last 1 s")
+	wantBody(t, "GET /reauth stale", r, "You are <strong>authenticated</strong> as Alice, but this page needs your password entered within the last 60 s")
 	wantStatus(t, "POST /reauth", b.post("/reauth", url.Values{"password": {site.Password}, "return_to": {"/account/password"}}), http.StatusSeeOther, "/account/password")
 	wantStatus(t, "GET /account/password again", b.get("/account/password"), http.StatusOK, "")
 	if b.cookie(authCookie) == oldAuth {
 		t.Error("re-authentication kept the old auth token")
+	}
+	if m := b.meAll(); !m.Fresh {
+		t.Errorf("/api/me fresh = false after re-authentication")
 	}
 }
 

@@ -478,6 +478,9 @@ func TestFlags(t *testing.T) {
 		{"0.0.0.0", []string{"-addr", "0.0.0.0:0"}, 2, "pass -insecure-http"},
 		{"[::]", []string{"-addr", "[::]:0"}, 2, "not a loopback address"},
 		{"LAN address", []string{"-addr", "192.0.2.1:0"}, 2, "not a loopback address"},
+		{"fresh window zero", []string{"-addr", "127.0.0.1:0", "-fresh-window", "0"}, 2, "-fresh-window 0s is not positive"},
+		{"fresh window negative", []string{"-addr", "127.0.0.1:0", "-fresh-window", "-1m"}, 2, "is not positive"},
+		{"fresh window not a duration", []string{"-addr", "127.0.0.1:0", "-fresh-window", "300"}, 2, "-fresh-window"},
 		{"missing keyring", []string{"-addr", "127.0.0.1:0", "-keyring", filepath.Join(t.TempDir(), "none.json")}, 1, "no such file"},
 	}
 	for _, tt := range tests {
@@ -496,6 +499,32 @@ func TestFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUsage: the usage text names every flag and the defaults the code
+// has.
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr syncBuffer
+	if code := run(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("run -h = %d; want 0", code)
+	}
+	for _, s := range []string{"-addr HOST:PORT", "-keyring FILE", "-insecure-http", "-clock-skew DUR", "-fresh-window DUR", "Default " + site.DefaultFreshWindow.String() + ".", "Ctrl-C"} {
+		if !strings.Contains(stderr.String(), s) {
+			t.Errorf("the usage does not say %q:\n%s", s, stderr.String())
+		}
+	}
+}
+
+// TestRunFreshWindow: -fresh-window sets the sudo page's window.
+func TestRunFreshWindow(t *testing.T) {
+	t.Parallel()
+	base, _, _, _ := runDemo(t, "-fresh-window", "90s")
+	b := newBrowser(t, base)
+	wantStatus(t, "login", b.login(false, "/account/password"), http.StatusSeeOther, "/account/password")
+	r := b.get("/account/password")
+	wantStatus(t, "GET /account/password", r, http.StatusOK, "")
+	wantBody(t, "GET /account/password", r, "within the last 90 s")
 }
 
 // TestRunInMemory starts the demo as `go run ./examples/demo` does, on a

@@ -1,11 +1,18 @@
 // Command demo is a small site that shows sessionless at work: "remember
 // me", a page that needs the password, a page that needs it entered
-// recently (sudo mode), logout, and a status line on every page that says
-// which tokens the browser holds. From a clone of the repository:
+// recently (sudo mode, -fresh-window), logout, a profile edit that
+// re-seals the tokens and says "Profile saved" once, a login through an
+// OAuth provider (a stand-in the demo serves itself, with PKCE), a cart
+// and a theme for every visitor, logged in or not, and a status line on
+// every page that says which tokens the browser holds. From a clone of
+// the repository:
 //
 //	go run ./examples/demo
 //
-// then open http://127.0.0.1:8080/ and log in as alice / wonderland.
+// then open http://127.0.0.1:8080/ and log in as alice / wonderland, or
+// with the provider as Bob. GET /api/me says the same as JSON. Stop the
+// demo with Ctrl-C; it also stops on SIGTERM, and when the process that
+// started it exits, so that killing `go run` by its PID stops it too.
 //
 // Without -keyring the keys live in memory (one key, active at once) and
 // every restart logs everybody out. With -keyring FILE the demo loads that
@@ -78,7 +85,9 @@ Examples:
     $ go run ./examples/demo -keyring keys.json -addr 127.0.0.1:9000
     $ go run ./examples/demo -fresh-window 30s
 
-Stop it with Ctrl-C.
+Stop it with Ctrl-C. It also stops on SIGTERM, and within a second when
+the process that started it exits (killing "go run" by its PID stops the
+demo it runs too).
 `
 
 // Server timeouts: a slow client cannot hold a connection open for ever.
@@ -97,7 +106,9 @@ const maxClockSkew = time.Hour
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, orphaned := untilParentExits(ctx, os.Getppid, parentCheckInterval)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	orphaned()
 	stop()
 	os.Exit(code)
 }

@@ -142,7 +142,8 @@ func decodeError(err error) string {
 	case errors.As(err, &syn) && errors.Is(err, jsontext.ErrDuplicateName):
 		return fmt.Sprintf("member %s appears twice", memberName(syn.JSONPointer))
 	case errors.As(err, &syn):
-		return fmt.Sprintf("JSON syntax error at byte %d", syn.ByteOffset)
+		// Counted from 1, as editors count and encoding/json did.
+		return fmt.Sprintf("JSON syntax error at byte %d", syn.ByteOffset+1)
 	case errors.As(err, &pe):
 		return "a time is not in RFC 3339 format"
 	case errors.As(err, &sem):

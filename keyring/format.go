@@ -142,8 +142,8 @@ func decodeError(err error) string {
 	case errors.As(err, &syn) && errors.Is(err, jsontext.ErrDuplicateName):
 		return fmt.Sprintf("member %s appears twice", memberName(syn.JSONPointer))
 	case errors.As(err, &syn):
-		// Counted from 1, as editors count and encoding/json did.
-		return fmt.Sprintf("JSON syntax error at byte %d", syn.ByteOffset+1)
+		// The offset of the bad byte, counted from 0.
+		return fmt.Sprintf("JSON syntax error at byte %d", syn.ByteOffset)
 	case errors.As(err, &pe):
 		return "a time is not in RFC 3339 format"
 	case errors.As(err, &sem):

@@ -236,3 +236,33 @@ func TestHookPanics(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateKeepsSudo: a sliding fresh window goes on across an Update,
+// which replaces the auth token the fresh token is bound to.
+func TestUpdateKeepsSudo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, remember.Config[User]{})
+	b := e.browser()
+	e.login(b, alice, false)
+	e.clock.Set(t0.Add(time.Minute))
+	if ok, _, _ := e.fresh(b, 2*time.Minute, true); !ok {
+		t.Fatal("Fresh within the password window = false")
+	}
+	e.clock.Set(t0.Add(2 * time.Minute))
+	rec := httptest.NewRecorder()
+	r := b.request()
+	st := e.m.Load(rec, r)
+	if err := e.m.Update(rec, r, st, bob); err != nil {
+		t.Fatal(err)
+	}
+	if set := b.receive(rec); set[authName] == nil || set[freshName] == nil {
+		t.Fatalf("Update set %v; want the auth token and the fresh token carried over", setNames(set))
+	}
+	e.clock.Set(t0.Add(2*time.Minute + 30*time.Second)) // past the password window
+	if ok, st, _ := e.fresh(b, 2*time.Minute, true); !ok || st.Data != bob {
+		t.Errorf("Fresh(2m, sliding) after Update = %v (data %+v); want true, bob", ok, st.Data)
+	}
+	if rejs := e.rej.take(); len(rejs) != 0 {
+		t.Errorf("rejections %+v; want none", rejs)
+	}
+}

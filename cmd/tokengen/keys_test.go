@@ -202,11 +202,11 @@ next  primary    2026-11-23T06:00:00Z  2026-11-23T08:00:00Z  -
 revoke_before: 2026-11-23T06:30:00Z
 `, "")
 	var got struct {
-		Keys         []keyring.KeyState `json:"keys"`
-		RevokeBefore time.Time          `json:"revoke_before"`
+		Keys         []keyring.KeyStatus `json:"keys"`
+		RevokeBefore time.Time           `json:"revoke_before"`
 	}
 	r := e.cmd("list", "-json")
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got.Keys) != 3 || got.Keys[2].State != keyring.StatePrimary {
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got.Keys) != 3 || got.Keys[2].Stage != keyring.StagePrimary {
 		t.Errorf("list -json = %q, %v; want three keys, next primary", r.stdout, err)
 	}
 	if want := time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC); !got.RevokeBefore.Equal(want) {

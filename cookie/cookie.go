@@ -319,31 +319,38 @@ func (c *Cookie) absent(r *http.Request) error {
 // readChunks joins the n chunks that the base cookie's marker announced.
 func (c *Cookie) readChunks(r *http.Request, n int) (string, error) {
 	var (
-		count [MaxChunksLimit + 1]int
-		parts [MaxChunksLimit + 1]*http.Cookie
+		count  [MaxChunksLimit + 1]int
+		parts  [MaxChunksLimit + 1]string
+		quoted [MaxChunksLimit + 1]bool
 	)
-	for _, ck := range r.Cookies() {
-		if i := c.chunkIndex(ck.Name); i > 0 {
-			count[i]++
-			parts[i] = ck
+	s := scanCookies(r)
+	for {
+		name, raw, more := s.next()
+		if !more {
+			break
+		}
+		if i := c.chunkIndex(name); i > 0 {
+			if v, q, _, ok := readValue(raw); ok { // net/http drops the others
+				count[i]++
+				parts[i], quoted[i] = v, q
+			}
 		}
 	}
 	total := 0
 	for i := 1; i <= n; i++ {
-		p := parts[i]
 		switch {
 		case count[i] == 0:
 			return "", malformed(c.chunkNames[i], "chunk missing")
 		case count[i] > 1:
 			return "", ambiguous(c.chunkNames[i], count[i])
-		case p.Quoted:
+		case quoted[i]:
 			return "", malformed(c.chunkNames[i], "quoted value")
-		case p.Value == "":
+		case parts[i] == "":
 			return "", malformed(c.chunkNames[i], "empty chunk")
-		case !validValue(p.Value):
+		case !validValue(parts[i]):
 			return "", malformed(c.chunkNames[i], "value holds a byte that is not a cookie-octet")
 		}
-		total += len(p.Value)
+		total += len(parts[i])
 	}
 	for i := n + 1; i <= MaxChunksLimit; i++ {
 		if count[i] > 0 {
@@ -353,12 +360,7 @@ func (c *Cookie) readChunks(r *http.Request, n int) (string, error) {
 	if total > c.maxValueLen {
 		return "", malformed(c.name, "value too long")
 	}
-	var sb strings.Builder
-	sb.Grow(total)
-	for i := 1; i <= n; i++ {
-		sb.WriteString(parts[i].Value)
-	}
-	v := sb.String()
+	v := strings.Join(parts[1:n+1], "")
 	if strings.HasPrefix(v, chunkMarker) {
 		// Write never produces this; refusing it keeps Read's results writable.
 		return "", malformed(c.name, "value begins with the chunk marker")
@@ -541,12 +543,18 @@ func (c *Cookie) requestChunks(r *http.Request) uint16 {
 		return 0
 	}
 	var set uint16
-	for _, ck := range r.Cookies() {
-		if i := c.chunkIndex(ck.Name); i > 0 {
-			set |= 1 << i
+	s := scanCookies(r)
+	for {
+		name, raw, more := s.next()
+		if !more {
+			return set
+		}
+		if i := c.chunkIndex(name); i > 0 {
+			if _, _, _, ok := readValue(raw); ok { // net/http drops the others
+				set |= 1 << i
+			}
 		}
 	}
-	return set
 }
 
 // lowestBit returns the lowest index set in a chunk set, or 0 if it is empty.

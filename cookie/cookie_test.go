@@ -1196,6 +1196,25 @@ func BenchmarkReadChunked(b *testing.B) {
 	}
 }
 
+// BenchmarkReadChunkedAmong reads an 11 KB value in three chunks from a
+// request with twenty other cookies, as a site with analytics sends.
+func BenchmarkReadChunkedAmong(b *testing.B) {
+	c := mustNew(b, cookie.Config{Name: authName})
+	j := jarOf(b, cookie.Config{Name: authName}, 3*part(len(authName)))
+	r := j.request()
+	var other strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&other, "; _ga%d=GA1.2.%d.1700000000", i, 1000000+i)
+	}
+	r.Header["Cookie"] = []string{r.Header.Get("Cookie") + other.String()}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Read(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // headerWriter is the least ResponseWriter, so that the benchmark counts
 // the package's allocations rather than httptest's.
 type headerWriter http.Header

@@ -11,58 +11,101 @@ import (
 // reads none.
 const defaultMaxCookies = 3000
 
-// lookup finds the cookies named name in r's Cookie headers exactly as
-// net/http's Request.CookiesNamed does, but without allocating: it returns
-// the first one's value, whether that was quoted, whether it is made of
-// RFC 6265 cookie-octets only (strict), and how many there were. A value of
-// cookie-octets is one net/http reads too, so the common case scans the
-// value once. name must be a valid cookie name. A request with more cookies than
-// net/http reads by default is handed to net/http itself, so that its
-// GODEBUG setting decides. FuzzLookup checks it against net/http.
-func lookup(r *http.Request, name string) (value string, quoted, strict bool, n int) {
+// headerScanner walks the cookies of a request's Cookie headers as
+// net/http's Request.Cookies reads them (the same trimming and splitting),
+// without allocating: this package's one parser of the Cookie header. It
+// does not validate names (compare them with valid ones) or values (see
+// readValue). A request with more cookies than net/http reads by default
+// is handed to net/http itself, so that its GODEBUG setting decides.
+// FuzzLookup checks the result against net/http.
+type headerScanner struct {
+	lines  []string       // Cookie header lines not yet read
+	line   string         // the rest of the current line
+	parsed []*http.Cookie // net/http's reading, past the bound
+	net    bool           // parsed is in use
+}
+
+func scanCookies(r *http.Request) headerScanner {
 	lines := r.Header["Cookie"]
-	if len(lines) == 0 {
-		return "", false, false, 0
-	}
 	count := 0
 	for _, line := range lines {
 		count += strings.Count(line, ";") + 1
 	}
 	if count > defaultMaxCookies {
-		cs := r.CookiesNamed(name)
-		if len(cs) == 0 {
-			return "", false, false, 0
-		}
-		return cs[0].Value, cs[0].Quoted, validValue(cs[0].Value), len(cs)
+		return headerScanner{parsed: r.Cookies(), net: true}
 	}
-	for _, line := range lines {
-		line = textproto.TrimString(line)
+	return headerScanner{lines: lines}
+}
+
+// next returns the next cookie's name and raw value (with any quotes), or
+// ok false at the end.
+func (s *headerScanner) next() (name, raw string, ok bool) {
+	if s.net {
+		if len(s.parsed) == 0 {
+			return "", "", false
+		}
+		c := s.parsed[0]
+		s.parsed = s.parsed[1:]
+		if c.Quoted {
+			return c.Name, `"` + c.Value + `"`, true
+		}
+		return c.Name, c.Value, true
+	}
+	for {
+		for s.line == "" {
+			if len(s.lines) == 0 {
+				return "", "", false
+			}
+			s.line = textproto.TrimString(s.lines[0])
+			s.lines = s.lines[1:]
+		}
 		var part string
-		for len(line) > 0 {
-			part, line, _ = strings.Cut(line, ";")
-			part = textproto.TrimString(part)
-			if part == "" {
-				continue
-			}
-			nm, val, _ := strings.Cut(part, "=")
-			if textproto.TrimString(nm) != name {
-				continue
-			}
-			q := false
-			if len(val) > 1 && val[0] == '"' && val[len(val)-1] == '"' {
-				val, q = val[1:len(val)-1], true
-			}
-			ok := validValue(val)
-			if !ok && !netHTTPValue(val) {
-				continue // net/http drops such a cookie
-			}
-			if n == 0 {
-				value, quoted, strict = val, q, ok
-			}
-			n++
+		part, s.line, _ = strings.Cut(s.line, ";")
+		if part = textproto.TrimString(part); part != "" {
+			name, raw, _ = strings.Cut(part, "=")
+			return textproto.TrimString(name), raw, true
 		}
 	}
-	return value, quoted, strict, n
+}
+
+// readValue reads a raw cookie value as net/http does: it removes a pair of
+// double quotes (quoted), and reports whether net/http reads the value at
+// all (ok) and whether it is made of RFC 6265 cookie-octets only (strict).
+// A value of cookie-octets is one net/http reads too, so the common case
+// scans the value once.
+func readValue(raw string) (value string, quoted, strict, ok bool) {
+	if len(raw) > 1 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		raw, quoted = raw[1:len(raw)-1], true
+	}
+	if validValue(raw) {
+		return raw, quoted, true, true
+	}
+	return raw, quoted, false, netHTTPValue(raw)
+}
+
+// lookup finds the cookies named name in r's Cookie headers exactly as
+// net/http's Request.CookiesNamed does, but without allocating: it returns
+// the first one's value, whether that was quoted, whether it is strict (see
+// readValue), and how many there were. name must be a valid cookie name.
+func lookup(r *http.Request, name string) (value string, quoted, strict bool, n int) {
+	s := scanCookies(r)
+	for {
+		nm, raw, more := s.next()
+		if !more {
+			return value, quoted, strict, n
+		}
+		if nm != name {
+			continue
+		}
+		v, q, st, ok := readValue(raw)
+		if !ok {
+			continue // net/http drops such a cookie
+		}
+		if n == 0 {
+			value, quoted, strict = v, q, st
+		}
+		n++
+	}
 }
 
 // netHTTPValue reports whether net/http reads v as a cookie value.

@@ -32,9 +32,10 @@ func (e *tooLongError) Error() string {
 }
 func (e *tooLongError) Is(target error) bool { return target == ErrTooLong }
 
-// MaxDataDepth is how deeply the data may nest arrays and objects: a
-// token whose data nests deeper is refused by Open (and by every earlier
-// version), so Seal refuses to seal it.
+// MaxDataDepth is how deeply the data may nest arrays and objects. Every
+// version of Open before issue 13 refuses a token whose data nests deeper
+// (its claims parser scanned the data), so Seal refuses to seal one, and
+// servers of both versions open every token either seals.
 const MaxDataDepth = maxDepth
 
 // dataCheck is what Seal checks of the encoded data of a payload type, so

@@ -108,7 +108,7 @@ func BenchmarkSealSize(b *testing.B) {
 	f := newFixture(b)
 	for _, s := range benchSizes {
 		b.Run(s.name, func(b *testing.B) {
-			c, err := token.New[sizedUser](f.ring, token.Config{Purpose: "auth", MaxLength: token.MaxMaxLength})
+			c, err := token.New[sizedUser](f.ring, token.Config{Purpose: "auth", MaxLength: token.MaxLengthLimit})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -127,7 +127,7 @@ func BenchmarkOpenSize(b *testing.B) {
 	f := newFixture(b)
 	for _, s := range benchSizes {
 		b.Run(s.name, func(b *testing.B) {
-			c, err := token.New[sizedUser](f.ring, token.Config{Purpose: "auth", MaxLength: token.MaxMaxLength})
+			c, err := token.New[sizedUser](f.ring, token.Config{Purpose: "auth", MaxLength: token.MaxLengthLimit})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -62,10 +62,10 @@ func (w *work) random(p []byte) {
 }
 
 // maxPooled bounds the buffers a pooled work keeps: those of the longest
-// token a codec may allow (MaxMaxLength), so that large Seals and Opens
+// token a codec may allow (MaxLengthLimit), so that large Seals and Opens
 // reuse their buffers (and their read-ahead randomness) too. Only the
 // encoder's output of data that turns out too long can grow beyond it.
-const maxPooled = MaxMaxLength + MaxMaxLength/4
+const maxPooled = MaxLengthLimit + MaxLengthLimit/4
 
 // putWork wipes key material and plaintext, and returns w to the pool
 // unless a buffer grew beyond maxPooled.

@@ -507,6 +507,11 @@ func TestUsageText(t *testing.T) {
 		if !strings.HasPrefix(cmd.usage, "Usage: tokengen "+name+" ") || !strings.Contains(cmd.usage, "\nExample") {
 			t.Errorf("%s: the help lacks a Usage line or examples", name)
 		}
+		// The commands that only read never speak of writing the file
+		// (issue 14).
+		if slices.Contains([]string{"list", "seal", "open", "export-key"}, name) && regexp.MustCompile(`(?i)\bwrites?\b.*0600`).MatchString(strings.Join(strings.Fields(cmd.usage), " ")) {
+			t.Errorf("%s: the help says it writes the file", name)
+		}
 	}
 }
 

@@ -40,6 +40,7 @@ func (c *fakeClock) add(d time.Duration) { c.ns.Add(int64(d)) }
 type rotationServer struct {
 	name    string
 	w       *keyring.Watcher
+	use     *token.Usage // counts what the server seals and opens
 	url     string
 	reloads chan *keyring.Ring
 
@@ -67,8 +68,8 @@ func newRotationServer(t *testing.T, ctx context.Context, name, path string, clo
 	if err != nil {
 		t.Fatalf("%s: Watch = %v", name, err)
 	}
-	s.w = w
-	codec, err := token.New[json.RawMessage](w, token.Config{Purpose: "auth"})
+	s.w, s.use = w, token.NewUsage(w)
+	codec, err := token.New[json.RawMessage](s.use, token.Config{Purpose: "auth"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +402,7 @@ func (s *rotationServer) checkStats(t *testing.T) {
 	if errs := s.reloadErrors(); len(errs) > 0 {
 		t.Errorf("%s: a reload failed (a partial file?): %v", s.name, errs)
 	}
-	st := s.w.Stats()
+	st := s.use.Stats()
 	for _, ks := range st.Keys {
 		if ks.Sealed == 0 || ks.Opened == 0 || !ks.InRing {
 			t.Errorf("%s: key %s sealed %d and opened %d tokens (in ring %v); want some of each", s.name, ks.ID, ks.Sealed, ks.Opened, ks.InRing)

@@ -340,12 +340,18 @@ const idRE = `[A-Za-z0-9_-]{8}`
 // is left beside it. It returns the ring.
 func (e *env) checkFile(ids ...string) *keyring.Ring {
 	e.t.Helper()
+	return e.checkFileMode(0o600, ids...)
+}
+
+// checkFileMode is checkFile for a file of mode m.
+func (e *env) checkFileMode(m os.FileMode, ids ...string) *keyring.Ring {
+	e.t.Helper()
 	fi, err := os.Stat(e.path)
 	if err != nil {
 		e.t.Fatalf("keyring file: %v", err)
 	}
-	if m := fi.Mode(); m != 0o600 {
-		e.t.Errorf("keyring file mode = %v; want -rw-------", m)
+	if fi.Mode() != m {
+		e.t.Errorf("keyring file mode = %v; want %v", fi.Mode(), m)
 	}
 	r, err := keyring.LoadFile(e.path, keyring.LoadOptions{})
 	if err != nil {

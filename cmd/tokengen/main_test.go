@@ -332,6 +332,9 @@ func check(t *testing.T, what string, r result, code int, stdout, stderr any) {
 // re compiles an expectation that must match the whole output.
 func re(s string) *regexp.Regexp { return regexp.MustCompile(`\A(?s:` + s + `)\z`) }
 
+// versionRE matches what -version prints (see TestBuildVersion).
+var versionRE = re(`(\(devel\)( revision [0-9a-f]{12}(, modified)?)?|v\S+)\n`)
+
 // idRE matches a generated key id.
 const idRE = `[A-Za-z0-9_-]{8}`
 
@@ -466,8 +469,8 @@ func TestTopLevel(t *testing.T) {
 		{"help", []string{"help"}, 0, usage, ""},
 		{"help rotate", []string{"help", "rotate"}, 0, rotateUsage, ""},
 		{"help unknown", []string{"help", "nope"}, 2, "", "tokengen: error: help takes one command name: export-key, init, list, open, promote, retire, revoke, rotate, seal\n" + hint},
-		{"-version", []string{"-version"}, 0, "(devel)\n", ""},
-		{"--version", []string{"--version"}, 0, "(devel)\n", ""},
+		{"-version", []string{"-version"}, 0, versionRE, ""},
+		{"--version", []string{"--version"}, 0, versionRE, ""},
 		{"-version and a command", []string{"-version", "list"}, 2, "", "tokengen: error: -version takes no command\n" + hint},
 		{"unknown flag", []string{"-frobnicate"}, 2, "", "tokengen: error: flag provided but not defined: -frobnicate\n" + hint},
 		{"-keyring before the command", []string{"-keyring", e.path, "list"}, 2, "", "tokengen: error: flag provided but not defined: -keyring\n" + hint},

@@ -113,8 +113,8 @@ func TestSplice(t *testing.T) {
 	b, _ := os.ReadFile(doc)
 	got := string(b)
 	for _, want := range []string{
-		"# Title\n\n<!-- targets:source -->\nFigures from [`bench/results/x.txt`](bench/results/x.txt); commit: `abc123`.\n<!-- /targets:source -->\n\ntext\n\n<!-- targets:targets -->\n| target (issue 13) |",
-		"(by 2) |\n<!-- /targets:targets -->\nend\n",
+		"# Title\n\n<!-- targets:source -->\n\nFigures from [`bench/results/x.txt`](bench/results/x.txt); commit: `abc123`.\n\n<!-- /targets:source -->\n\ntext\n\n<!-- targets:targets -->\n\n| target (issue 13) |",
+		"(by 2) |\n\n<!-- /targets:targets -->\nend\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the spliced file lacks %q:\n%s", want, got)

@@ -8,7 +8,8 @@ import (
 
 // spliceFile replaces, in the Markdown file at path, the lines between
 // "<!-- targets:NAME -->" and "<!-- /targets:NAME -->" with the text of
-// section NAME, for every section the file has markers for. A section
+// section NAME, set off by blank lines so that Markdown sees a table or
+// paragraph of its own, for every section the file has markers for. A section
 // whose markers are missing or out of order is an error, and the file is
 // then left as it was.
 func spliceFile(path string, secs []section) error {
@@ -28,7 +29,7 @@ func spliceFile(path string, secs []section) error {
 		if j < 0 {
 			return fmt.Errorf("%s: %q has no %q after it", path, strings.TrimSpace(begin), end)
 		}
-		doc = doc[:i+len(begin)] + s.text + doc[i+j:]
+		doc = doc[:i+len(begin)] + "\n" + s.text + "\n" + doc[i+j:]
 		n++
 	}
 	if n == 0 {

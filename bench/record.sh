@@ -19,7 +19,8 @@
 #
 # Environment, for a shorter trial: COUNT (default 6), BENCHTIME (1s),
 # BENCH (the -bench pattern, default "."; another pattern writes only the
-# raw file). A full run takes about 15 minutes on the 2-vCPU machine of
+# raw file), NOTE (a line under the pictures, such as why they are
+# preliminary). A full run takes about 15 minutes on the 2-vCPU machine of
 # BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -54,8 +55,9 @@ fi
 mv "$raw.part" "$raw"
 
 go run ./cmd/targets -splice ../BENCHMARKS.md -source "bench/$raw" "$raw" >"results/$name-targets.md"
-go run ./cmd/plot -o ../docs/bench-request.svg "$raw"
-go run ./cmd/plot -metric allocs -o ../docs/bench-request-allocs.svg "$raw"
+note=(${NOTE:+-note "$NOTE"})
+go run ./cmd/plot "${note[@]}" -o ../docs/bench-request.svg "$raw"
+go run ./cmd/plot "${note[@]}" -metric allocs -o ../docs/bench-request-allocs.svg "$raw"
 if ! go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da "$raw" >"results/$name-benchstat.txt" 2>/dev/null; then
 	rm -f "results/$name-benchstat.txt"
 	echo "record.sh: benchstat could not be run; the other files are written" >&2

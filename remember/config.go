@@ -106,9 +106,17 @@ type Config[T any] struct {
 	// compare a per-user session version sealed in T with the one the
 	// application stores, so that a password change or "log out
 	// everywhere" invalidates every older token without a session store.
+	//
+	// A panic in Validate or OnReject is not recovered: it is a bug of the
+	// application's, and it propagates to the caller of Load (or of the
+	// guard) like a panic in a handler, which net/http's server recovers
+	// per connection and logs. Nothing has been written for that cookie
+	// yet when Validate runs. Recovering it here would serve the request
+	// as if the hook had said yes or no, which neither is safe to assume.
 	Validate func(ctx context.Context, data T, claims token.Claims) error
 	// OnReject, if set, is called for every cookie that was present but
-	// refused, with the reason; never with the token.
+	// refused, with the reason; never with the token. A panic in it
+	// propagates (see Validate).
 	OnReject func(ctx context.Context, rej Rejection)
 	// Logger receives a line for every refused cookie (reason and cookie
 	// name only) and the InsecureHTTP warning. If nil, slog.Default().

@@ -56,6 +56,27 @@ func startSite(t testing.TB) *httptest.Server {
 	return serve(t, h)
 }
 
+// clock is a clock the test moves forward instead of sleeping
+// (site.Config.Clock).
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Now()} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 // startSiteConfig serves site.New(cfg) with the cheap hash and a fresh
 // keyring filled in.
 func startSiteConfig(t testing.TB, cfg site.Config) *httptest.Server {
@@ -183,21 +204,40 @@ func (b *browser) login(remember bool, returnTo string) response {
 	return b.post("/login", f)
 }
 
-// me returns GET /api/me as a script would ask for it (no HTML).
+// me returns GET /api/me's level and name as a script would ask for them
+// (no HTML).
 func (b *browser) me() (level string, name *string) {
+	b.t.Helper()
+	m := b.meAll()
+	return m.Level, m.Name
+}
+
+// meAll returns GET /api/me as a script would ask for it (no HTML).
+func (b *browser) meAll() site.Me {
 	b.t.Helper()
 	r := b.do("GET", "/api/me", nil, http.Header{"Accept": {"application/json"}})
 	if r.code != http.StatusOK {
 		b.t.Fatalf("GET /api/me: status %d; want 200", r.code)
 	}
-	var v struct {
-		Level string  `json:"level"`
-		Name  *string `json:"name"`
+	return decodeMe(b.t, r)
+}
+
+// decodeMe decodes a response of GET /api/me, or of a form's API caller.
+func decodeMe(t testing.TB, r response) site.Me {
+	t.Helper()
+	var m site.Me
+	if err := json.Unmarshal([]byte(r.body), &m); err != nil {
+		t.Fatalf("GET /api/me: %v in %q", err, r.body)
 	}
-	if err := json.Unmarshal([]byte(r.body), &v); err != nil {
-		b.t.Fatalf("GET /api/me: %v in %q", err, r.body)
+	return m
+}
+
+// wantNoCookies fails the test if r sets or deletes any cookie.
+func wantNoCookies(t testing.TB, what string, r response) {
+	t.Helper()
+	if c := r.header.Values("Set-Cookie"); c != nil {
+		t.Errorf("%s: Set-Cookie %q; want none", what, c)
 	}
-	return v.Level, v.Name
 }
 
 // cookie returns the value of the named cookie in the jar, or "".

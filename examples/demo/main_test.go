@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
@@ -11,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/sessionless/sessionless/examples/demo/site"
 	"github.com/sessionless/sessionless/keyring"
+	"github.com/sessionless/sessionless/token"
 )
 
 const (
@@ -249,20 +253,15 @@ func TestReturnTo(t *testing.T) {
 
 			q := "?" + url.Values{"return_to": {tt.returnTo}}.Encode()
 			r := b.get("/login" + q)
-			wantBody(t, "GET /login", r, `name="return_to" value="`+htmlAttr(tt.want)+`"`)
+			wantBody(t, "GET /login", r, `name="return_to" value="`+html.EscapeString(tt.want)+`"`)
 			r = b.get("/reauth" + q)
-			wantBody(t, "GET /reauth", r, `name="return_to" value="`+htmlAttr(tt.want)+`"`)
+			wantBody(t, "GET /reauth", r, `name="return_to" value="`+html.EscapeString(tt.want)+`"`)
 			// Nobody to re-authenticate: on to the login page, return_to kept safe.
 			anon := newBrowser(t, srv.URL)
 			wantStatus(t, "GET /reauth anonymous", anon.get("/reauth"+q), http.StatusSeeOther, "/login?"+url.Values{"return_to": {tt.want}}.Encode())
 			wantStatus(t, "POST /reauth anonymous", anon.post("/reauth", url.Values{"password": {site.Password}, "return_to": {tt.returnTo}}), http.StatusSeeOther, "/login?"+url.Values{"return_to": {tt.want}}.Encode())
 		})
 	}
-}
-
-// htmlAttr escapes s as html/template does in an attribute value.
-func htmlAttr(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;").Replace(s)
 }
 
 // TestCrossSite is F4: cross-site POSTs are refused by
@@ -348,6 +347,8 @@ func TestStatusLine(t *testing.T) {
 	}
 }
 
+// TestAPIMe: GET /api/me at each level, whatever the Accept header, and
+// it writes no cookie.
 func TestAPIMe(t *testing.T) {
 	t.Parallel()
 	srv := startSite(t)
@@ -355,25 +356,37 @@ func TestAPIMe(t *testing.T) {
 	authed := newBrowser(t, srv.URL)
 	authed.login(true, "/")
 	remembered := authed.restart(rememberCookie)
+	sessionOnly := newBrowser(t, srv.URL)
+	sessionOnly.login(false, "/")
+	alice, email := site.DisplayName, site.Email
 	tests := []struct {
 		name string
 		b    *browser
-		want string
+		want site.Me
 	}{
-		{"anonymous", anon, `{"level":"anonymous","name":null}`},
-		{"remembered", remembered, `{"level":"remembered","name":"Alice"}`},
-		{"authenticated", authed, `{"level":"authenticated","name":"Alice"}`},
+		{"anonymous", anon, site.Me{Level: "anonymous", Cart: []string{}}},
+		{"remembered", remembered, site.Me{Level: "remembered", Name: &alice, Email: &email, Remembered: true, Cart: []string{}}},
+		{"authenticated with remember me", authed, site.Me{Level: "authenticated", Name: &alice, Email: &email, Remembered: true, Fresh: true, Cart: []string{}}},
+		{"authenticated without", sessionOnly, site.Me{Level: "authenticated", Name: &alice, Email: &email, Fresh: true, Cart: []string{}}},
 	}
 	for _, tt := range tests {
 		for _, accept := range []string{"application/json", htmlAccept} {
 			r := tt.b.do("GET", "/api/me", nil, http.Header{"Accept": {accept}})
-			if r.code != http.StatusOK || strings.TrimSpace(r.body) != tt.want {
-				t.Errorf("%s, Accept %s: GET /api/me = %d %q; want 200 %q", tt.name, accept, r.code, r.body, tt.want)
+			if r.code != http.StatusOK {
+				t.Fatalf("%s, Accept %s: GET /api/me = %d %q; want 200", tt.name, accept, r.code, r.body)
+			}
+			if diff := cmp.Diff(tt.want, decodeMe(t, r)); diff != "" {
+				t.Errorf("%s, Accept %s: GET /api/me (-want +got):\n%s", tt.name, accept, diff)
 			}
 			if ct := r.header.Get("Content-Type"); ct != "application/json" {
 				t.Errorf("%s: Content-Type %q", tt.name, ct)
 			}
+			wantNoCookies(t, tt.name+": GET /api/me", r)
 		}
+	}
+	// null, not "", when anonymous; [] for an empty cart.
+	if r := anon.do("GET", "/api/me", nil, nil); !strings.Contains(r.body, `"name":null,"email":null`) || !strings.Contains(r.body, `"cart":[]`) {
+		t.Errorf("anonymous GET /api/me = %s; want name and email null, cart []", r.body)
 	}
 }
 
@@ -395,23 +408,33 @@ func TestGuards(t *testing.T) {
 // the window, fixed from the entry (F2).
 func TestFreshWindow(t *testing.T) {
 	t.Parallel()
-	srv := startSiteConfig(t, site.Config{FreshWindow: time.Second})
+	clk := newClock()
+	srv := startSiteConfig(t, site.Config{FreshWindow: time.Minute, Clock: clk.Now})
 	b := newBrowser(t, srv.URL)
 	b.login(false, "/")
 	r := b.get("/account/password")
 	wantStatus(t, "GET /account/password fresh", r, http.StatusOK, "")
 	wantBody(t, "GET /account/password fresh", r, "sudo mode", "<strong>fixed</strong>")
+	if m := b.meAll(); !m.Fresh {
+		t.Errorf("/api/me fresh = false within the window")
+	}
 	oldAuth := b.cookie(authCookie)
 
-	time.Sleep(2100 * time.Millisecond) // auth_time is in whole seconds
+	clk.Advance(time.Minute + time.Second) // auth_time is in whole seconds
+	if m := b.meAll(); m.Fresh {
+		t.Errorf("/api/me fresh = true after the window")
+	}
 	wantStatus(t, "GET /account/password stale", b.get("/account/password"), http.StatusSeeOther, "/reauth?return_to=%2Faccount%2Fpassword")
 	wantStatus(t, "GET /account stale", b.get("/account"), http.StatusOK, "")
 	r = b.get("/reauth?return_to=%2Faccount%2Fpassword")
-	wantBody(t, "GET /reauth stale", r, "You are <strong>authenticated</strong> as Alice, but this page needs your password entered within the last 1 s")
+	wantBody(t, "GET /reauth stale", r, "You are <strong>authenticated</strong> as Alice, but this page needs your password entered within the last 60 s")
 	wantStatus(t, "POST /reauth", b.post("/reauth", url.Values{"password": {site.Password}, "return_to": {"/account/password"}}), http.StatusSeeOther, "/account/password")
 	wantStatus(t, "GET /account/password again", b.get("/account/password"), http.StatusOK, "")
 	if b.cookie(authCookie) == oldAuth {
 		t.Error("re-authentication kept the old auth token")
+	}
+	if m := b.meAll(); !m.Fresh {
+		t.Errorf("/api/me fresh = false after re-authentication")
 	}
 }
 
@@ -456,6 +479,9 @@ func TestFlags(t *testing.T) {
 		{"0.0.0.0", []string{"-addr", "0.0.0.0:0"}, 2, "pass -insecure-http"},
 		{"[::]", []string{"-addr", "[::]:0"}, 2, "not a loopback address"},
 		{"LAN address", []string{"-addr", "192.0.2.1:0"}, 2, "not a loopback address"},
+		{"fresh window zero", []string{"-addr", "127.0.0.1:0", "-fresh-window", "0"}, 2, "-fresh-window 0s is not positive"},
+		{"fresh window negative", []string{"-addr", "127.0.0.1:0", "-fresh-window", "-1m"}, 2, "is not positive"},
+		{"fresh window not a duration", []string{"-addr", "127.0.0.1:0", "-fresh-window", "300"}, 2, "-fresh-window"},
 		{"missing keyring", []string{"-addr", "127.0.0.1:0", "-keyring", filepath.Join(t.TempDir(), "none.json")}, 1, "no such file"},
 	}
 	for _, tt := range tests {
@@ -474,6 +500,32 @@ func TestFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUsage: the usage text names every flag and the defaults the code
+// has.
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr syncBuffer
+	if code := run(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("run -h = %d; want 0", code)
+	}
+	for _, s := range []string{"-addr HOST:PORT", "-keyring FILE", "-insecure-http", "-clock-skew DUR", "-fresh-window DUR", "Default " + site.DefaultFreshWindow.String() + ".", "Ctrl-C"} {
+		if !strings.Contains(stderr.String(), s) {
+			t.Errorf("the usage does not say %q:\n%s", s, stderr.String())
+		}
+	}
+}
+
+// TestRunFreshWindow: -fresh-window sets the sudo page's window.
+func TestRunFreshWindow(t *testing.T) {
+	t.Parallel()
+	base, _, _, _ := runDemo(t, "-fresh-window", "90s")
+	b := newBrowser(t, base)
+	wantStatus(t, "login", b.login(false, "/account/password"), http.StatusSeeOther, "/account/password")
+	r := b.get("/account/password")
+	wantStatus(t, "GET /account/password", r, http.StatusOK, "")
+	wantBody(t, "GET /account/password", r, "within the last 90 s")
 }
 
 // TestRunInMemory starts the demo as `go run ./examples/demo` does, on a
@@ -495,7 +547,7 @@ func TestRunInMemory(t *testing.T) {
 	wantStatus(t, "GET /account", b.get("/account"), http.StatusOK, "")
 	r := b.get("/debug/vars")
 	var vars struct {
-		Keys keyring.Stats `json:"sessionless_keys"`
+		Keys token.UsageStats `json:"sessionless_keys"`
 	}
 	if strings.Contains(stderr.String(), "not published") {
 		// Another demo in this process published first (go test -count=2).

@@ -34,7 +34,7 @@ type User = benchdata.User
 
 var alice = benchdata.Alice()
 
-// claims is the plaintext of a token v1 (DESIGN.md), as go-jose, the
+// claims is the plaintext of a token v1 (docs/token-format.md), as go-jose, the
 // primitives and the floor write and read it: the same members in the same
 // order as sessionless writes them.
 type claims[T any] struct {
@@ -580,7 +580,7 @@ func TestSameResults(t *testing.T) {
 
 // TestGoJoseOpensPrimitives proves that the floor is the construction of
 // token v1: go-jose, the reference, opens it with the purpose's key and
-// finds the header and claims of DESIGN.md.
+// finds the header and claims of docs/token-format.md.
 func TestGoJoseOpensPrimitives(t *testing.T) {
 	f := newFixture(t)
 	tok, err := newPrimitives(t, f).seal(alice)

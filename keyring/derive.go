@@ -1,11 +1,10 @@
 package keyring
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/sessionless/sessionless/internal/keywrap"
@@ -14,13 +13,13 @@ import (
 // labelPrefix versions the HKDF label: a future format derives other keys.
 const labelPrefix = "sessionless/v1/"
 
-// MaxPurposeLen bounds purpose names, which match [A-Za-z0-9._-]{1,64}.
-const MaxPurposeLen = 64
+// maxPurposeLen bounds purpose names, which match [A-Za-z0-9._-]{1,64}.
+const maxPurposeLen = 64
 
 // ValidPurpose reports whether p is a valid purpose name: 1 to 64
 // characters of [A-Za-z0-9._-].
 func ValidPurpose(p string) bool {
-	if len(p) == 0 || len(p) > MaxPurposeLen {
+	if len(p) == 0 || len(p) > maxPurposeLen {
 		return false
 	}
 	for i := 0; i < len(p); i++ {
@@ -40,96 +39,39 @@ func deriveKEK(s Secret, purpose string) []byte {
 	return k
 }
 
-// Purpose is the ring's keys derived for one purpose: what the token package
-// seals and opens with. It is built once per ring and purpose and cached.
-type Purpose struct {
-	ring *Ring
-	name string
-	keys []*DerivedKey // in the ring's order: by activation, oldest first
-	byID map[string]*DerivedKey
+// PurposeKey is one master key derived for one purpose: the key
+// encryption key (A256KW) that the token package seals and opens that
+// purpose's tokens with. The KEK never prints.
+type PurposeKey struct {
+	ID        string       // the master key's id (the tokens' kid)
+	Activates time.Time    // when the master key becomes primary
+	KEK       *keywrap.KEK // the derived key, ready to wrap and unwrap
 }
 
-// Purpose returns the ring's keys derived for the purpose name, deriving
-// them on the first call and caching them in the ring.
-func (r *Ring) Purpose(name string) (*Purpose, error) {
-	if p, ok := r.purposes.Load(name); ok {
-		return p.(*Purpose), nil
+// PurposeKeys returns the ring's keys derived for purpose, in order of
+// activation, oldest first: the last one not activating after a time is
+// the primary then ([Ring.Primary]); every one opens tokens. They are
+// derived on the first call for a purpose and kept in the ring.
+func (r *Ring) PurposeKeys(purpose string) ([]PurposeKey, error) {
+	if p, ok := r.purposes.Load(purpose); ok {
+		return slices.Clone(p.([]PurposeKey)), nil
 	}
-	if !ValidPurpose(name) {
-		return nil, fmt.Errorf("keyring: invalid purpose %q: want [A-Za-z0-9._-]{1,64}", truncate(name))
+	if !ValidPurpose(purpose) {
+		return nil, fmt.Errorf("keyring: invalid purpose %q: want [A-Za-z0-9._-]{1,64}", truncate(purpose))
 	}
-	p := &Purpose{ring: r, name: name, keys: make([]*DerivedKey, len(r.keys)), byID: make(map[string]*DerivedKey, len(r.keys))}
+	keys := make([]PurposeKey, len(r.keys))
 	for i, k := range r.keys {
-		kek := deriveKEK(k.Secret, name)
-		block, err := aes.NewCipher(kek)
+		kek := deriveKEK(k.Secret, purpose)
+		w, err := keywrap.NewKEK(kek)
 		clear(kek)
 		if err != nil {
 			panic("keyring: " + err.Error()) // 32 bytes is always a valid AES key
 		}
-		d := &DerivedKey{id: k.ID, activates: k.Activates, kek: block, usage: r.usage.key(k.ID)}
-		p.keys[i] = d
-		p.byID[k.ID] = d
+		keys[i] = PurposeKey{ID: k.ID, Activates: k.Activates, KEK: w}
 	}
-	actual, _ := r.purposes.LoadOrStore(name, p)
-	return actual.(*Purpose), nil
+	p, _ := r.purposes.LoadOrStore(purpose, keys)
+	return slices.Clone(p.([]PurposeKey)), nil
 }
-
-// Ring returns the ring p was derived from.
-func (p *Purpose) Ring() *Ring { return p.ring }
-
-// Name returns the purpose name.
-func (p *Purpose) Name() string { return p.name }
-
-// Primary returns the derived key that seals at now, or [ErrNoPrimary].
-func (p *Purpose) Primary(now time.Time) (*DerivedKey, error) {
-	for i := len(p.keys) - 1; i >= 0; i-- {
-		if !p.keys[i].activates.After(now) {
-			return p.keys[i], nil
-		}
-	}
-	return nil, ErrNoPrimary
-}
-
-// Lookup returns the derived key with the id, or nil. Every key of the ring
-// opens tokens, pending ones included.
-func (p *Purpose) Lookup(id string) *DerivedKey { return p.byID[id] }
-
-// RecordReject counts a token refused before any key was identified
-// (malformed, or naming an unknown key) under reason.
-func (p *Purpose) RecordReject(reason string) { p.ring.usage.rejectUnattributed(reason) }
-
-// DerivedKey is one master key derived for one purpose: an AES-256 key
-// encryption key (A256KW). It never reveals the key.
-type DerivedKey struct {
-	id        string
-	activates time.Time
-	kek       cipher.Block
-	usage     *keyUsage
-}
-
-// ID returns the id of the master key.
-func (k *DerivedKey) ID() string { return k.id }
-
-// Wrap wraps the 32-byte content key cek into the 40 bytes of dst with AES
-// Key Wrap (RFC 3394). scratch is 16 bytes of working space, so that nothing
-// is allocated.
-func (k *DerivedKey) Wrap(dst, cek, scratch []byte) { keywrap.Wrap(k.kek, dst, cek, scratch) }
-
-// Unwrap unwraps the 40 bytes of wrapped into the 32 bytes of dst and
-// reports whether the integrity check passed. scratch is 16 bytes of
-// working space.
-func (k *DerivedKey) Unwrap(dst, wrapped, scratch []byte) bool {
-	return keywrap.Unwrap(k.kek, dst, wrapped, scratch)
-}
-
-// RecordSeal counts a token sealed under the key.
-func (k *DerivedKey) RecordSeal() { k.usage.sealed.Add(1) }
-
-// RecordOpen counts a token opened under the key.
-func (k *DerivedKey) RecordOpen() { k.usage.opened.Add(1) }
-
-// RecordReject counts a token naming the key that was refused for reason.
-func (k *DerivedKey) RecordReject(reason string) { k.usage.reject(reason) }
 
 // UnsafeExportPurposeKey returns the 32-byte A256KW key that the key id
 // derives for purpose, for another JOSE implementation that must open or

@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/aes"
+	"crypto/cipher"
 	"crypto/hkdf"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -17,6 +17,8 @@ import (
 	"time"
 
 	josecipher "github.com/go-jose/go-jose/v4/cipher"
+
+	"github.com/sessionless/sessionless/internal/keywrap"
 	"github.com/sessionless/sessionless/keyring"
 )
 
@@ -82,8 +84,8 @@ func TestPurposeInvalid(t *testing.T) {
 	t.Parallel()
 	r := timeline(t)
 	for _, name := range []string{"", "a/b", strings.Repeat("p", 65), "auth\n"} {
-		if p, err := r.Purpose(name); p != nil || err == nil {
-			t.Errorf("Purpose(%q) = %v, %v; want an error", name, p, err)
+		if p, err := r.PurposeKeys(name); p != nil || err == nil {
+			t.Errorf("PurposeKeys(%q) = %v, %v; want an error", name, p, err)
 		}
 		if k, err := r.UnsafeExportPurposeKey("a", name); k != nil || err == nil {
 			t.Errorf("UnsafeExportPurposeKey(a, %q) = %x, %v; want an error", name, k, err)
@@ -94,53 +96,84 @@ func TestPurposeInvalid(t *testing.T) {
 	}
 }
 
-func TestPurposeCached(t *testing.T) {
+// TestPurposeKeys: one derived key per master key, in the ring's order,
+// with its id and activation; each is the exported key (as go-jose would
+// use it), and derived once per ring and purpose.
+func TestPurposeKeys(t *testing.T) {
 	t.Parallel()
 	r := timeline(t)
-	p1, err := r.Purpose("auth")
+	auth, err := r.PurposeKeys("auth")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p2, _ := r.Purpose("auth")
-	if p1 != p2 {
-		t.Errorf("Purpose(auth) twice gave %p and %p; want the cached one", p1, p2)
+	keys := r.Keys()
+	if len(auth) != len(keys) {
+		t.Fatalf("PurposeKeys(auth) has %d keys; want %d", len(auth), len(keys))
 	}
-	if p1.Lookup("a") != p2.Lookup("a") {
-		t.Errorf("the cached purpose has other derived keys")
+	again, _ := r.PurposeKeys("auth")
+	remember, _ := r.PurposeKeys("remember")
+	for i, k := range keys {
+		d := auth[i]
+		if d.ID != k.ID || !d.Activates.Equal(k.Activates) {
+			t.Errorf("key %d: %s activating %v; want %s activating %v", i, d.ID, d.Activates, k.ID, k.Activates)
+		}
+		if again[i].KEK != d.KEK {
+			t.Errorf("key %s: a second call derived it again", k.ID)
+		}
+		exp, _ := r.UnsafeExportPurposeKey(k.ID, "auth")
+		// What the KEK wraps, go-jose unwraps with the exported key, and
+		// the same key for another purpose does not.
+		cek := bytes.Repeat([]byte{byte(i + 1)}, 32)
+		wrapped := make([]byte, 40)
+		d.KEK.Wrap(wrapped, cek, make([]byte, 16))
+		if got, err := josecipher.KeyUnwrap(aesBlock(t, exp), wrapped); err != nil || !bytes.Equal(got, cek) {
+			t.Errorf("key %s: go-jose KeyUnwrap with the exported key = %x, %v; want %x", k.ID, got, err, cek)
+		}
+		if remember[i].KEK.Unwrap(make([]byte, 32), wrapped, make([]byte, 16)) {
+			t.Errorf("key %s: the remember KEK unwraps what the auth KEK wrapped", k.ID)
+		}
 	}
-	if p1.Name() != "auth" || p1.Ring() != r {
-		t.Errorf("Purpose(auth): Name() = %q, Ring() = %p; want auth, %p", p1.Name(), p1.Ring(), r)
-	}
-	if p3, _ := r.Purpose("remember"); p3 == p1 {
-		t.Errorf("Purpose(remember) is Purpose(auth)")
+	auth[0].ID = "changed"
+	if again, _ := r.PurposeKeys("auth"); again[0].ID == "changed" {
+		t.Errorf("a caller changed the ring's derived keys")
 	}
 }
 
+func aesBlock(t *testing.T, key []byte) cipher.Block {
+	t.Helper()
+	b, err := aes.NewCipher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // TestPurposeConcurrentFirstCall checks that goroutines racing to derive a
-// purpose first all get the same one (run with -race).
+// purpose first all get the same keys (run with -race).
 func TestPurposeConcurrentFirstCall(t *testing.T) {
 	t.Parallel()
 	for range 20 {
 		r := timeline(t)
 		const n = 16
-		got := make([]*keyring.Purpose, n)
+		got := make([]*keywrap.KEK, n)
 		var wg sync.WaitGroup
 		start := make(chan struct{})
 		for i := range n {
 			wg.Go(func() {
 				<-start
-				p, err := r.Purpose("auth")
+				p, err := r.PurposeKeys("auth")
 				if err != nil {
 					t.Error(err)
+					return
 				}
-				got[i] = p
+				got[i] = p[0].KEK
 			})
 		}
 		close(start)
 		wg.Wait()
 		for i, p := range got {
 			if p != got[0] {
-				t.Fatalf("goroutine %d got Purpose %p; goroutine 0 got %p", i, p, got[0])
+				t.Fatalf("goroutine %d got KEK %p; goroutine 0 got %p", i, p, got[0])
 			}
 		}
 	}
@@ -254,59 +287,17 @@ func TestDeriveVectors(t *testing.T) {
 	}
 }
 
-func TestWrapUnwrap(t *testing.T) {
-	t.Parallel()
-	r := timeline(t)
-	now := t0.Add(3 * time.Hour)
-	auth, _ := r.Purpose("auth")
-	remember, _ := r.Purpose("remember")
-	k, err := auth.Primary(now)
+// purposeKey returns r's key id derived for purpose, or with id "" the
+// primary at now (the latest activated by then); nil if there is none.
+func purposeKey(r *keyring.Ring, purpose, id string, now time.Time) *keyring.PurposeKey {
+	keys, err := r.PurposeKeys(purpose)
 	if err != nil {
-		t.Fatal(err)
+		return nil
 	}
-	cek := make([]byte, 32)
-	rand.Read(cek)
-	scratch := make([]byte, 16)
-	wrapped := make([]byte, 40)
-	k.Wrap(wrapped, cek, scratch)
-
-	got := make([]byte, 32)
-	if !k.Unwrap(got, wrapped, scratch) || !bytes.Equal(got, cek) {
-		t.Fatalf("Unwrap(Wrap(cek)) = %x; want %x", got, cek)
-	}
-
-	// Another JOSE implementation opens it with the exported key (A256KW).
-	kek, _ := r.UnsafeExportPurposeKey(k.ID(), "auth")
-	block, _ := aes.NewCipher(kek)
-	if jose, err := josecipher.KeyUnwrap(block, wrapped); err != nil || !bytes.Equal(jose, cek) {
-		t.Errorf("go-jose KeyUnwrap with the exported key = %x, %v; want %x", jose, err, cek)
-	}
-	fromJose, err := josecipher.KeyWrap(block, cek)
-	if err != nil || !bytes.Equal(fromJose, wrapped) {
-		t.Errorf("go-jose KeyWrap with the exported key = %x, %v; want %x", fromJose, err, wrapped)
-	}
-
-	// The same key id under another purpose, or another key, fails.
-	for name, other := range map[string]*keyring.DerivedKey{
-		"same key, purpose remember": remember.Lookup(k.ID()),
-		"older key, same purpose":    auth.Lookup("a"),
-		"pending key, same purpose":  auth.Lookup("c"),
-	} {
-		got := bytes.Repeat([]byte{0xAA}, 32)
-		if other.Unwrap(got, wrapped, scratch) {
-			t.Errorf("%s: Unwrap succeeded; want failure", name)
-		}
-		if !bytes.Equal(got, make([]byte, 32)) {
-			t.Errorf("%s: failed Unwrap left %x in dst; want zeros", name, got)
+	for i := len(keys) - 1; i >= 0; i-- {
+		if id == keys[i].ID || id == "" && !keys[i].Activates.After(now) {
+			return &keys[i]
 		}
 	}
-
-	// Every flipped bit fails.
-	for i := range len(wrapped) * 8 {
-		bad := bytes.Clone(wrapped)
-		bad[i/8] ^= 1 << (i % 8)
-		if k.Unwrap(got, bad, scratch) {
-			t.Errorf("Unwrap with bit %d flipped succeeded", i)
-		}
-	}
+	return nil
 }

@@ -102,32 +102,24 @@ func ExampleRing_States() {
 	// 2026-12-10: Xq3v9a=droppable Mb2Qk7=primary
 }
 
-func ExampleRing_Purpose() {
+func ExampleRing_PurposeKeys() {
 	r, err := keyring.Parse([]byte(exampleDoc))
 	if err != nil {
 		log.Fatal(err)
 	}
-	auth, err := r.Purpose("auth")
+	// The token package seals and opens the "auth" tokens with these: one
+	// key encryption key per master key, derived for that purpose only.
+	auth, err := r.PurposeKeys("auth")
 	if err != nil {
 		log.Fatal(err)
 	}
-	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	k, err := auth.Primary(now)
-	if err != nil {
-		log.Fatal(err)
+	for _, k := range auth {
+		fmt.Println(k.ID, "activates", k.Activates.Format(time.DateOnly))
 	}
-	cek := []byte("a 32-byte content encryption key")
-	wrapped, scratch := make([]byte, 40), make([]byte, 16)
-	k.Wrap(wrapped, cek, scratch)
-
-	opened := make([]byte, 32)
-	fmt.Println("auth opens:", auth.Lookup(k.ID()).Unwrap(opened, wrapped, scratch), string(opened))
-	remember, _ := r.Purpose("remember")
-	fmt.Println("remember opens:", remember.Lookup(k.ID()).Unwrap(opened, wrapped, scratch))
 
 	// Output:
-	// auth opens: true a 32-byte content encryption key
-	// remember opens: false
+	// Xq3v9a activates 2026-11-23
+	// Mb2Qk7 activates 2026-12-01
 }
 
 func ExampleWatch() {

@@ -16,12 +16,10 @@ type Source interface {
 }
 
 // Live holds the current ring of a server and swaps it atomically: readers
-// see the old ring or the new one, never a mix. The key-usage figures are
-// kept across swaps. A Live is safe for concurrent use.
+// see the old ring or the new one, never a mix. A Live is safe for
+// concurrent use.
 type Live struct {
-	cur   atomic.Pointer[Ring]
-	usage *usage
-	mu    sync.Mutex // serialises Store
+	cur atomic.Pointer[Ring]
 }
 
 // NewLive returns a Live holding r.
@@ -29,7 +27,7 @@ func NewLive(r *Ring) *Live {
 	if r == nil {
 		panic("keyring: NewLive with a nil ring")
 	}
-	l := &Live{usage: r.usage}
+	l := &Live{}
 	l.cur.Store(r)
 	return l
 }
@@ -37,38 +35,12 @@ func NewLive(r *Ring) *Live {
 // Current returns the current ring.
 func (l *Live) Current() *Ring { return l.cur.Load() }
 
-// Store makes r the current ring. The figures of [Live.Stats] carry over.
+// Store makes r the current ring: Current returns r from now on.
 func (l *Live) Store(r *Ring) {
 	if r == nil {
 		panic("keyring: Store of a nil ring")
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if r.usage != l.usage {
-		// A ring of its own: give it the shared figures. Its purpose cache
-		// is empty (or rebuilt), so derived keys pick up the right counters.
-		n, err := New(r.keys, r.revokeBefore)
-		if err != nil {
-			panic("keyring: a valid ring failed validation: " + err.Error())
-		}
-		n.usage = l.usage
-		r = n
-	}
 	l.cur.Store(r)
-}
-
-// Stats returns the key-usage figures since l was made.
-func (l *Live) Stats() Stats { return l.usage.snapshot(l.Current()) }
-
-var publishMu sync.Mutex
-
-// Publish makes the key-usage figures visible through the standard
-// library's expvar (at /debug/vars when expvar's handler is served) under
-// name. It fails if name is already published.
-func (l *Live) Publish(name string) error {
-	publishMu.Lock()
-	defer publishMu.Unlock()
-	return publish(name, l.Stats)
 }
 
 // WatchConfig tunes [Watch]. The zero value is usable.

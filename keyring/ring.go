@@ -83,8 +83,7 @@ type Ring struct {
 	byID         map[string]int
 	revokeBefore time.Time
 
-	usage    *usage
-	purposes sync.Map // purpose name → *Purpose
+	purposes sync.Map // purpose name → []PurposeKey, derived on first use
 }
 
 // New returns a ring of the given keys, sorted by activation time; keys
@@ -107,7 +106,6 @@ func New(keys []Key, revokeBefore time.Time) (*Ring, error) {
 		keys:         slices.Clone(keys),
 		byID:         make(map[string]int, len(keys)),
 		revokeBefore: revokeBefore,
-		usage:        newUsage(),
 	}
 	for i, k := range r.keys {
 		switch {
@@ -293,16 +291,6 @@ func (r *Ring) States(now time.Time, maxTokenAge time.Duration) []KeyState {
 	return out
 }
 
-// with returns a ring of keys and revokeBefore that shares r's usage figures.
-func (r *Ring) with(keys []Key, revokeBefore time.Time) (*Ring, error) {
-	n, err := New(keys, revokeBefore)
-	if err != nil {
-		return nil, err
-	}
-	n.usage = r.usage
-	return n, nil
-}
-
 // RotateResult tells what [Ring.Rotate] did.
 type RotateResult struct {
 	Added   KeyState // the new key
@@ -345,7 +333,7 @@ func (r *Ring) Rotate(now time.Time, activateIn, maxTokenAge time.Duration) (*Ri
 	k.Activates = at // not truncated: at may be the fraction of a key before
 
 	keys = append(keys, k)
-	n, err := r.with(keys, r.revokeBefore)
+	n, err := New(keys, r.revokeBefore)
 	if err != nil {
 		return nil, RotateResult{}, err
 	}
@@ -368,7 +356,7 @@ func (r *Ring) Retire(id string, now time.Time) (*Ring, error) {
 		return nil, fmt.Errorf("keyring: refusing to retire %q, the only key", id)
 	}
 	keys := slices.DeleteFunc(slices.Clone(r.keys), func(k Key) bool { return k.ID == id })
-	n, err := r.with(keys, r.revokeBefore)
+	n, err := New(keys, r.revokeBefore)
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +390,7 @@ func (r *Ring) Promote(id string, now time.Time) (*Ring, error) {
 	k := r.keys[i]
 	k.Activates = r.activationAt(now, id, false)
 	keys := append(slices.Delete(slices.Clone(r.keys), i, i+1), k)
-	return r.with(keys, r.revokeBefore)
+	return New(keys, r.revokeBefore)
 }
 
 // ErrNotPending is returned by [Ring.Promote] for a key that is neither
@@ -432,5 +420,5 @@ func (r *Ring) activationAt(want time.Time, except string, up bool) time.Time {
 // A zero t removes the revocation. t must lie in the years 0001 to 9999
 // (UTC), so that the ring can be saved.
 func (r *Ring) WithRevokeBefore(t time.Time) (*Ring, error) {
-	return r.with(r.keys, t)
+	return New(r.keys, t)
 }

@@ -40,26 +40,22 @@ func TestPrimary(t *testing.T) {
 		{"long after", t0.Add(1000 * time.Hour), "c"},
 		{"in another zone", t0.Add(2 * time.Hour).In(time.FixedZone("X", -7*3600)), "b"},
 	}
-	auth, err := r.Purpose("auth")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			k, err := r.Primary(tt.now)
-			dk, derr := auth.Primary(tt.now)
+			dk := purposeKey(r, "auth", "", tt.now)
 			if tt.want == "" {
-				if !errors.Is(err, keyring.ErrNoPrimary) || !errors.Is(derr, keyring.ErrNoPrimary) {
-					t.Errorf("Primary(%v) = %q, %v; Purpose.Primary = %v; want ErrNoPrimary", tt.now, k.ID, err, derr)
+				if !errors.Is(err, keyring.ErrNoPrimary) || dk != nil {
+					t.Errorf("Primary(%v) = %q, %v; derived primary %v; want ErrNoPrimary", tt.now, k.ID, err, dk)
 				}
 				return
 			}
 			if err != nil || k.ID != tt.want {
 				t.Errorf("Primary(%v) = %q, %v; want %q", tt.now, k.ID, err, tt.want)
 			}
-			if derr != nil || dk.ID() != tt.want {
-				t.Errorf("Purpose(auth).Primary(%v) = %v; want %q", tt.now, derr, tt.want)
+			if dk == nil || dk.ID != tt.want {
+				t.Errorf("derived primary at %v = %v; want %q", tt.now, dk, tt.want)
 			}
 		})
 	}
@@ -79,21 +75,16 @@ func TestPendingKeyOpens(t *testing.T) {
 			t.Errorf("Key(%q) = %v, %v; want the pending key", id, k.ID, ok)
 		}
 		for _, purpose := range []string{"auth", "remember"} {
-			p, err := r.Purpose(purpose)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := p.Lookup(id); d == nil || d.ID() != id {
-				t.Errorf("Purpose(%q).Lookup(%q) = %v; want the pending key", purpose, id, d)
+			if d := purposeKey(r, purpose, id, now); d == nil {
+				t.Errorf("PurposeKeys(%q) has no %q; want the pending key", purpose, id)
 			}
 		}
 	}
 	if _, ok := r.Key("zz"); ok {
 		t.Errorf(`Key("zz") found a key; want none`)
 	}
-	p, _ := r.Purpose("auth")
-	if d := p.Lookup("zz"); d != nil {
-		t.Errorf(`Lookup("zz") = %v; want nil`, d)
+	if d := purposeKey(r, "auth", "zz", now); d != nil {
+		t.Errorf(`PurposeKeys has "zz" = %v; want none`, d)
 	}
 }
 
@@ -124,9 +115,8 @@ func TestPrimaryTies(t *testing.T) {
 				if k, err := r.Primary(t0); err != nil || k.ID != tt.want {
 					t.Errorf("Primary with keys %v = %q, %v; want %q", ids(r.Keys()), k.ID, err, tt.want)
 				}
-				p, _ := r.Purpose("auth")
-				if d, err := p.Primary(t0); err != nil || d.ID() != tt.want {
-					t.Errorf("Purpose.Primary with keys %v = %v; want %q", ids(r.Keys()), err, tt.want)
+				if d := purposeKey(r, "auth", "", t0); d == nil || d.ID != tt.want {
+					t.Errorf("derived primary with keys %v = %v; want %q", ids(r.Keys()), d, tt.want)
 				}
 			}
 		})
@@ -385,9 +375,8 @@ func TestRetire(t *testing.T) {
 			if k, err := n.Primary(now); err != nil || k.ID != tt.wantPrimary {
 				t.Errorf("Primary after Retire(%q) = %q, %v; want %q", tt.id, k.ID, err, tt.wantPrimary)
 			}
-			p, _ := n.Purpose("auth")
-			if d := p.Lookup(tt.id); d != nil {
-				t.Errorf("Lookup(%q) after Retire = %v; want nil: its tokens must stop opening", tt.id, d)
+			if d := purposeKey(n, "auth", tt.id, now); d != nil {
+				t.Errorf("PurposeKeys has %q after Retire: its tokens must stop opening", tt.id)
 			}
 		})
 	}
@@ -499,31 +488,29 @@ func TestStagedRotationAcrossServers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			for _, purpose := range []string{"auth", "remember"} {
-				pa, _ := tt.a.Purpose(purpose)
-				pb, _ := tt.b.Purpose(purpose)
-				ka, err := pa.Primary(tt.now)
-				if err != nil || ka.ID() != tt.primA {
-					t.Fatalf("A: Primary = %v; want %q", err, tt.primA)
+				ka := purposeKey(tt.a, purpose, "", tt.now)
+				if ka == nil || ka.ID != tt.primA {
+					t.Fatalf("A: primary = %v; want %q", ka, tt.primA)
 				}
-				kb, err := pb.Primary(tt.now)
-				if err != nil || kb.ID() != tt.primB {
-					t.Fatalf("B: Primary = %v; want %q", err, tt.primB)
+				kb := purposeKey(tt.b, purpose, "", tt.now)
+				if kb == nil || kb.ID != tt.primB {
+					t.Fatalf("B: primary = %v; want %q", kb, tt.primB)
 				}
 				for _, c := range []struct {
 					from   string
-					sealer *keyring.DerivedKey
-					opener *keyring.Purpose
-				}{{"A", ka, pb}, {"B", kb, pa}} {
-					o := c.opener.Lookup(c.sealer.ID())
+					sealer *keyring.PurposeKey
+					opener *keyring.Ring
+				}{{"A", ka, tt.b}, {"B", kb, tt.a}} {
+					o := purposeKey(c.opener, purpose, c.sealer.ID, tt.now)
 					if o == nil {
-						t.Fatalf("%s sealed %s under %q, which the other server does not know", c.from, purpose, c.sealer.ID())
+						t.Fatalf("%s sealed %s under %q, which the other server does not know", c.from, purpose, c.sealer.ID)
 					}
 					cek := make([]byte, 32)
 					rand.Read(cek)
 					wrapped, got := make([]byte, 40), make([]byte, 32)
-					c.sealer.Wrap(wrapped, cek, make([]byte, 16))
-					if !o.Unwrap(got, wrapped, make([]byte, 16)) || !bytes.Equal(got, cek) {
-						t.Errorf("%s sealed %s under %q; the other server cannot open it", c.from, purpose, c.sealer.ID())
+					c.sealer.KEK.Wrap(wrapped, cek, make([]byte, 16))
+					if !o.KEK.Unwrap(got, wrapped, make([]byte, 16)) || !bytes.Equal(got, cek) {
+						t.Errorf("%s sealed %s under %q; the other server cannot open it", c.from, purpose, c.sealer.ID)
 					}
 				}
 			}

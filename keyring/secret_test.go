@@ -22,7 +22,7 @@ func TestSecretNeverPrints(t *testing.T) {
 	s := mustSecret(t, 7)
 	k := keyring.Key{ID: "k7", Secret: s, Created: t0, Activates: t0}
 	r := mustNew(t, t0, k, key(t, "k8", 8, t0.Add(time.Hour)))
-	p, _ := r.Purpose("auth")
+	p, _ := r.PurposeKeys("auth")
 	kek, _ := r.UnsafeExportPurposeKey("k7", "auth")
 	secrets := [][]byte{raw, secretBytes(8), kek}
 
@@ -42,8 +42,10 @@ func TestSecretNeverPrints(t *testing.T) {
 		{"Ring.Keys()", r.Keys(), true},
 		{"*Ring", r, false},
 		{"[]*Ring", []*keyring.Ring{r}, false},
-		{"*Purpose", p, false},
-		{"*DerivedKey", p.Lookup("k7"), false},
+		{"[]PurposeKey", p, false},
+		{"PurposeKey", p[0], false},
+		{"*PurposeKey", &p[0], false},
+		{"PurposeKey.KEK", p[0].KEK, true},
 	}
 	verbs := []string{"%v", "%+v", "%#v", "%s", "%x", "%X", "%q", "%d", "%o", "%b", "%c", "%U", "%08x", "% x", "%T"}
 	for _, tt := range values {

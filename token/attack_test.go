@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sessionless/sessionless/keyring"
 	"github.com/sessionless/sessionless/token"
 )
 
@@ -472,12 +471,12 @@ func TestNoMaterialInErrors(t *testing.T) {
 func TestHeaderCheckedBeforeKeyWork(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	live := keyring.NewLive(f.ring)
-	c := newCodec[User](t, live, "auth")
+	use := token.NewUsage(f.ring)
+	c := newCodec[User](t, use, "auth")
 	h := `{"alg":"PBES2-HS512+A256KW","enc":"A256GCM","kid":"` + f.primID + `","p2c":2147483647}`
 	_, err := c.Open(forge(t, make([]byte, 32), h, claimsJSON(t0)), t0)
 	wantInvalid(t, "PBES2", err, token.ReasonMalformed)
-	for _, k := range live.Stats().Keys {
+	for _, k := range use.Stats().Keys {
 		if len(k.Rejected) != 0 {
 			t.Errorf("key %q counted a rejection %v: the header reached key lookup", k.ID, k.Rejected)
 		}

@@ -23,6 +23,15 @@ var ErrData = errors.New("token: data that Open would refuse")
 // be longer than the codec's MaxLength. Nothing is sealed.
 var ErrTooLong = errors.New("token: too long")
 
+// tooLongError is the error of a Seal whose token would be n bytes, more
+// than max. It matches ErrTooLong.
+type tooLongError struct{ n, max int }
+
+func (e *tooLongError) Error() string {
+	return fmt.Sprintf("token: the token would be %d bytes, more than the maximum of %d", e.n, e.max)
+}
+func (e *tooLongError) Is(target error) bool { return target == ErrTooLong }
+
 // MaxDataDepth is how deeply the data may nest arrays and objects: a
 // token whose data nests deeper is refused by Open (and by every earlier
 // version), so Seal refuses to seal it.

@@ -9,7 +9,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
-	"github.com/sessionless/sessionless/keyring"
+	"github.com/sessionless/sessionless/internal/keywrap"
 )
 
 // decodeOptions make the data decoder accept every JSON value that
@@ -39,7 +39,7 @@ func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
 	}
 	d, ok := c.shape(raw)
 	if !ok {
-		keys.RecordReject(string(ReasonMalformed))
+		keys.use.reject(ReasonMalformed)
 		return nil, errMalformed
 	}
 	w := getWork()
@@ -51,10 +51,10 @@ func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
 	t := &Token[T]{Claims: cl}
 	if err := jsonv2.Unmarshal(data, &t.Data, decodeOptions); err != nil {
 		// Authentic, so ours or a key holder's, but not a T.
-		k.RecordReject(string(ReasonBadClaims))
+		k.use.reject(ReasonBadClaims)
 		return nil, errBadClaims
 	}
-	k.RecordOpen()
+	k.use.open()
 	return t, nil
 }
 
@@ -84,7 +84,7 @@ func (c *Codec[T]) shape(raw string) (dots, bool) {
 }
 
 // open does every check and returns the claims and the data's JSON (in w).
-func (c *Codec[T]) open(keys *keyring.Purpose, w *work, raw string, d dots, now time.Time) (Claims, *keyring.DerivedKey, []byte, error) {
+func (c *Codec[T]) open(keys *keySet, w *work, raw string, d dots, now time.Time) (Claims, *key, []byte, error) {
 	var cl Claims
 	d1, d2, d3 := d.d1, d.d2, d.d3
 	w.in = append(w.in[:0], raw...) // encoding/base64 decodes from []byte
@@ -110,23 +110,23 @@ func (c *Codec[T]) open(keys *keyring.Purpose, w *work, raw string, d dots, now 
 	if !decodeBody(w, in, d) {
 		return fail(keys, errMalformed)
 	}
-	k := keys.Lookup(string(kid))
+	k := keys.byID[string(kid)]
 	if k == nil {
 		return fail(keys, errUnknownKey)
 	}
 
 	// Authenticate: unwrap the content key, then open GCM.
-	pt, ok := decrypt(k, w, in[:d1])
+	pt, ok := decrypt(k.kek, w, in[:d1])
 	if !ok {
-		return c.badTag(keys.Ring(), k, w, in, d)
+		return c.badTag(keys, k, w, in, d)
 	}
 
 	// Authentic from here on.
-	cl.KeyID = k.ID()
+	cl.KeyID = k.id
 	var iat, exp, auth int64
 	data, ok := parseClaims(pt, &cl.ID, &iat, &exp, &auth)
 	if !ok || exp <= iat || (auth != 0 && auth > iat) {
-		k.RecordReject(string(ReasonBadClaims))
+		k.use.reject(ReasonBadClaims)
 		return cl, nil, nil, errBadClaims
 	}
 	cl.IssuedAt, cl.Expiry = time.Unix(iat, 0), time.Unix(exp, 0)
@@ -135,14 +135,14 @@ func (c *Codec[T]) open(keys *keyring.Purpose, w *work, raw string, d dots, now 
 	}
 	switch {
 	case now.Sub(cl.Expiry) >= c.leeway: // RFC 7519 §4.1.4: not "on or after" exp
-		k.RecordReject(string(ReasonExpired))
+		k.use.reject(ReasonExpired)
 		return cl, nil, nil, &TimeError{Claims: cl, err: ErrExpired}
 	case cl.IssuedAt.Sub(now) > c.leeway:
-		k.RecordReject(string(ReasonNotYetValid))
+		k.use.reject(ReasonNotYetValid)
 		return cl, nil, nil, &TimeError{Claims: cl, err: ErrNotYetValid}
 	}
-	if rb := keys.Ring().RevokeBefore(); !rb.IsZero() && cl.IssuedAt.Before(rb) {
-		k.RecordReject(string(ReasonRevoked))
+	if rb := keys.ring.RevokeBefore(); !rb.IsZero() && cl.IssuedAt.Before(rb) {
+		k.use.reject(ReasonRevoked)
 		return cl, nil, nil, &TimeError{Claims: cl, err: ErrRevoked}
 	}
 	return cl, k, data, nil
@@ -161,11 +161,11 @@ func decodeBody(w *work, in []byte, d dots) bool {
 	return ok
 }
 
-// decrypt unwraps the content key in w.ek with k and opens the GCM
+// decrypt unwraps the content key in w.ek with kek and opens the GCM
 // ciphertext and tag in w.buf (decodeBody) in place, with the encoded
 // header aad. It fails if either does not authenticate.
-func decrypt(k *keyring.DerivedKey, w *work, aad []byte) ([]byte, bool) {
-	if !k.Unwrap(w.cek[:], w.ek[:], w.scratch[:]) {
+func decrypt(kek *keywrap.KEK, w *work, aad []byte) ([]byte, bool) {
+	if !kek.Unwrap(w.cek[:], w.ek[:], w.scratch[:]) {
 		return nil, false
 	}
 	block, err := aes.NewCipher(w.cek[:])
@@ -184,26 +184,22 @@ func decrypt(k *keyring.DerivedKey, w *work, aad []byte) ([]byte, bool) {
 // [*WrongPurposeError] if it is authentic under the same key id for one of
 // the codec's other purposes, else as bad_tag. Only this failure path pays
 // for the other purposes.
-func (c *Codec[T]) badTag(r *keyring.Ring, k *keyring.DerivedKey, w *work, in []byte, d dots) (Claims, *keyring.DerivedKey, []byte, error) {
+func (c *Codec[T]) badTag(keys *keySet, k *key, w *work, in []byte, d dots) (Claims, *key, []byte, error) {
 	for _, other := range c.others {
-		keys, err := r.Purpose(other)
-		if err != nil {
-			continue
-		}
 		// decodeBody again: a failed GCM open wipes the ciphertext.
-		if ko := keys.Lookup(k.ID()); ko != nil && decodeBody(w, in, d) {
+		if ko := keys.otherPurposeKey(other, k.id); ko != nil && decodeBody(w, in, d) {
 			if _, ok := decrypt(ko, w, in[:d.d1]); ok {
-				k.RecordReject(string(ReasonWrongPurpose))
+				k.use.reject(ReasonWrongPurpose)
 				return Claims{}, nil, nil, &WrongPurposeError{Purpose: other}
 			}
 		}
 	}
-	k.RecordReject(string(ReasonBadTag))
+	k.use.reject(ReasonBadTag)
 	return Claims{}, nil, nil, errBadTag
 }
 
-func fail(keys *keyring.Purpose, err error) (Claims, *keyring.DerivedKey, []byte, error) {
-	keys.RecordReject(string(err.(*invalidError).reason))
+func fail(keys *keySet, err error) (Claims, *key, []byte, error) {
+	keys.use.reject(err.(*invalidError).reason)
 	return Claims{}, nil, nil, err
 }
 

@@ -56,7 +56,7 @@ func parseHeader(h []byte) (kid []byte, ok bool) {
 }
 
 func validKid(kid []byte) bool {
-	return len(kid) > 0 && len(kid) <= keyring.MaxIDLen && keyring.ValidID(string(kid))
+	return keyring.ValidID(string(kid))
 }
 
 // parseClaims reads the plaintext object: jti (16 bytes in base64url), iat

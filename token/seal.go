@@ -34,7 +34,7 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 	if err != nil {
 		return "", Claims{}, err
 	}
-	k, err := keys.Primary(p.IssuedAt)
+	k, err := keys.primary(p.IssuedAt)
 	if err != nil {
 		return "", Claims{}, err
 	}
@@ -90,7 +90,7 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 	// The protected header, encoded: the GCM additional data and the first
 	// part of the token. It depends only on the key, so it is kept for
 	// the primary key.
-	id := k.ID()
+	id := k.id
 	hc := c.hdr.Load()
 	if hc == nil || hc.kid != id {
 		h := headerPrefix + id + headerSuffix
@@ -101,10 +101,10 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 
 	n := len(aad) + 1 + encKeyLen + 1 + ivLen + 1 + b64.EncodedLen(len(pt)) + 1 + tagLen
 	if n > c.maxLen {
-		return "", Claims{}, fmt.Errorf("%w: the token would be %d bytes, more than the maximum of %d", ErrTooLong, n, c.maxLen)
+		return "", Claims{}, &tooLongError{n, c.maxLen}
 	}
 
-	k.Wrap(w.ek[:], cek, w.scratch[:])
+	k.kek.Wrap(w.ek[:], cek, w.scratch[:])
 	block, err := aes.NewCipher(cek)
 	if err != nil {
 		return "", Claims{}, err
@@ -129,7 +129,7 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 	out = append(out, '.')
 	out = b64.AppendEncode(out, tag)
 	w.out = out
-	k.RecordSeal()
+	k.use.seal()
 	cl := Claims{KeyID: id, IssuedAt: time.Unix(iat, 0), Expiry: time.Unix(exp, 0)}
 	copy(cl.ID[:], jti)
 	if auth != 0 {

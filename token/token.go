@@ -209,14 +209,16 @@ type Config struct {
 
 // Codec seals and opens tokens of one purpose with payloads of type T,
 // which must encode to JSON with encoding/json. It is safe for concurrent
-// use and follows its [keyring.Source] as the ring changes.
+// use and follows its [keyring.Source] as the ring changes. Built on a
+// [*Usage], it counts what it seals, opens and refuses.
 type Codec[T any] struct {
 	src     keyring.Source
 	purpose string
 	others  []string // Config.OtherPurposes
 	maxLen  int
 	leeway  time.Duration
-	cache   atomic.Pointer[keyring.Purpose]
+	usage   *Usage                        // the src if it counts usage, else nil
+	cache   atomic.Pointer[keySet]        // of the last ring seen
 	hdr     atomic.Pointer[encodedHeader] // of the last key that sealed
 	vals    sync.Pool                     // of *T, to encode data without copying it to the heap
 	check   dataCheck                     // what Seal checks of the encoded data
@@ -236,6 +238,7 @@ func New[T any](src keyring.Source, cfg Config) (*Codec[T], error) {
 		}
 	}
 	c := &Codec[T]{src: src, purpose: cfg.Purpose, maxLen: cfg.MaxLength, leeway: cfg.Leeway, others: slices.Clone(cfg.OtherPurposes)}
+	c.usage, _ = src.(*Usage)
 	c.vals.New = func() any { return new(T) }
 	c.check = checkFor(reflect.TypeFor[T]())
 	switch {
@@ -263,18 +266,3 @@ func (c *Codec[T]) Purpose() string { return c.purpose }
 
 // MaxLength returns the longest token the codec seals or opens.
 func (c *Codec[T]) MaxLength() int { return c.maxLen }
-
-// keys returns the current ring's keys for the codec's purpose, derived
-// once per ring.
-func (c *Codec[T]) keys() (*keyring.Purpose, error) {
-	r := c.src.Current()
-	if p := c.cache.Load(); p != nil && p.Ring() == r {
-		return p, nil
-	}
-	p, err := r.Purpose(c.purpose)
-	if err != nil {
-		return nil, err
-	}
-	c.cache.Store(p)
-	return p, nil
-}

@@ -388,30 +388,3 @@ func TestReasonOf(t *testing.T) {
 		t.Errorf("ReasonOf(ErrInvalid) = %q; want %q", got, token.ReasonMalformed)
 	}
 }
-
-// TestStats: sealing and opening count per key; refusals count by reason.
-func TestStats(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	live := keyring.NewLive(f.ring)
-	c := newCodec[User](t, live, "auth")
-	tok := seal(t, c, t0)
-	c.Open(tok, t0)
-	c.Open(tok, t0)
-	c.Open(tok, t0.Add(5*time.Hour))
-	c.Open("garbage", t0)
-	s := live.Stats()
-	var prim keyring.KeyStats
-	for _, k := range s.Keys {
-		if k.ID == f.primID {
-			prim = k
-		}
-	}
-	want := keyring.KeyStats{ID: f.primID, InRing: true, Sealed: 1, Opened: 2, Rejected: map[string]uint64{"expired": 1}}
-	if diff := cmp.Diff(want, prim); diff != "" {
-		t.Errorf("primary key stats (-want +got):\n%s", diff)
-	}
-	if s.Rejected["malformed"] != 1 {
-		t.Errorf("Rejected = %v; want malformed: 1", s.Rejected)
-	}
-}

@@ -21,7 +21,7 @@
 //  3. Once the previous key was superseded longer ago than the longest
 //     token lifetime (-max-token-age, default 31 days), no unexpired token
 //     needs it: list shows it droppable, and the next rotate drops it. The
-//     key-usage figures of the servers ([keyring.Live.Stats]) show when it
+//     key-usage figures of the servers ([token.Usage]) show when it
 //     stopped opening tokens.
 //
 // After a leak: "rotate -activate-in 0" (or "promote" a pending key), then

@@ -23,6 +23,7 @@ import (
 type rotationServer struct {
 	name    string
 	w       *keyring.Watcher
+	use     *token.Usage // counts what the server seals and opens
 	url     string
 	reloads chan *keyring.Ring
 
@@ -50,8 +51,8 @@ func newRotationServer(t *testing.T, ctx context.Context, name, path string) *ro
 	if err != nil {
 		t.Fatalf("%s: Watch = %v", name, err)
 	}
-	s.w = w
-	codec, err := token.New[json.RawMessage](w, token.Config{Purpose: "auth"})
+	s.w, s.use = w, token.NewUsage(w)
+	codec, err := token.New[json.RawMessage](s.use, token.Config{Purpose: "auth"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +349,7 @@ func TestTwoServerRotation(t *testing.T) {
 			t.Errorf("%s: a reload failed (a partial file?): %v", s.name, errs)
 		}
 		// The key-usage figures tell the operator what happened.
-		st := s.w.Stats()
+		st := s.use.Stats()
 		for _, ks := range st.Keys {
 			if ks.Sealed == 0 || ks.Opened == 0 || !ks.InRing {
 				t.Errorf("%s: key %s sealed %d and opened %d tokens (in ring %v); want some of each", s.name, ks.ID, ks.Sealed, ks.Opened, ks.InRing)

@@ -54,6 +54,7 @@ import (
 
 	"github.com/sessionless/sessionless/examples/demo/site"
 	"github.com/sessionless/sessionless/keyring"
+	"github.com/sessionless/sessionless/token"
 )
 
 const usage = `Usage:
@@ -178,12 +179,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "demo: error: %v\n", err)
 		return 1
 	}
-	if err := keys.Publish(expvarName); err != nil {
+	keyUsage := token.NewUsage(keys) // the key-usage figures of every token the demo seals and opens
+	if err := keyUsage.Publish(expvarName); err != nil {
 		// Only if the process serves a second demo (the tests do).
 		log.Warn("key-usage figures not published", "err", err)
 	}
 	logSettings(log, o, loopback)
-	h, err := newServer(o, keys, loopback, log)
+	h, err := newServer(o, keyUsage, loopback, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "demo: error: %v\n", err)
 		return 1

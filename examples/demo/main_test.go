@@ -16,6 +16,7 @@ import (
 
 	"github.com/sessionless/sessionless/examples/demo/site"
 	"github.com/sessionless/sessionless/keyring"
+	"github.com/sessionless/sessionless/token"
 )
 
 const (
@@ -546,7 +547,7 @@ func TestRunInMemory(t *testing.T) {
 	wantStatus(t, "GET /account", b.get("/account"), http.StatusOK, "")
 	r := b.get("/debug/vars")
 	var vars struct {
-		Keys keyring.Stats `json:"sessionless_keys"`
+		Keys token.UsageStats `json:"sessionless_keys"`
 	}
 	if strings.Contains(stderr.String(), "not published") {
 		// Another demo in this process published first (go test -count=2).

@@ -102,7 +102,7 @@ func (s *Sessions[T, S]) Logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	rq.id = &remember.State[T]{}
 	if s.cfg.KeepOnLogout == nil {
-		s.data.Clear(r, &rq.data)
+		s.data.Clear(r, &rq.visitor().data)
 		return nil
 	}
 	return s.SetData(r, s.cfg.KeepOnLogout(s.Data(r)))

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sessionless/sessionless/remember"
+	"github.com/sessionless/sessionless/token"
 )
 
 // fresh runs Load and then Fresh for b's next request, on one response,
@@ -146,7 +147,7 @@ func TestFreshSliding(t *testing.T) {
 		}
 	}
 	rejs := e.rej.take()
-	if len(rejs) != 1 || rejs[0].Cookie != freshName || rejs[0].Reason != remember.ReasonExpired {
+	if len(rejs) != 1 || rejs[0].Cookie != freshName || rejs[0].Reason != token.ReasonExpired {
 		t.Errorf("rejections %+v; want one, the expired fresh cookie", rejs)
 	}
 }
@@ -216,8 +217,8 @@ func TestFreshMismatch(t *testing.T) {
 				t.Errorf("set (-want +got):\n%s", diff)
 			}
 			rejs := e.rej.take()
-			if len(rejs) != 1 || rejs[0].Reason != remember.ReasonMismatch || rejs[0].Cookie != freshName {
-				t.Errorf("rejections %+v; want one %q for %s", rejs, remember.ReasonMismatch, freshName)
+			if len(rejs) != 1 || rejs[0].Reason != token.ReasonMismatch || rejs[0].Cookie != freshName {
+				t.Errorf("rejections %+v; want one %q for %s", rejs, token.ReasonMismatch, freshName)
 			}
 		})
 	}
@@ -230,20 +231,20 @@ func TestFreshBadCookie(t *testing.T) {
 	tests := []struct {
 		name   string
 		value  func(e *env, fresh, auth string) string // the Cookie header part
-		reason remember.Reason
+		reason token.Reason
 	}{
-		{"tampered", func(_ *env, f, _ string) string { return freshName + "=" + flip(f, part(f, 3)) }, remember.ReasonBadTag},
-		{"E3 duplicate", func(_ *env, f, _ string) string { return freshName + "=" + f + "; " + freshName + "=" + f }, remember.ReasonDuplicate},
-		{"garbage", func(*env, string, string) string { return freshName + "=garbage" }, remember.ReasonMalformed},
-		{"quoted", func(_ *env, f, _ string) string { return freshName + `="` + f + `"` }, remember.ReasonMalformed},
-		{"C9 auth token in the fresh cookie", func(_ *env, _, a string) string { return freshName + "=" + a }, remember.ReasonWrongPurpose},
+		{"tampered", func(_ *env, f, _ string) string { return freshName + "=" + flip(f, part(f, 3)) }, token.ReasonBadTag},
+		{"E3 duplicate", func(_ *env, f, _ string) string { return freshName + "=" + f + "; " + freshName + "=" + f }, token.ReasonDuplicate},
+		{"garbage", func(*env, string, string) string { return freshName + "=garbage" }, token.ReasonMalformed},
+		{"quoted", func(_ *env, f, _ string) string { return freshName + `="` + f + `"` }, token.ReasonMalformed},
+		{"C9 auth token in the fresh cookie", func(_ *env, _, a string) string { return freshName + "=" + a }, token.ReasonWrongPurpose},
 		{"C1 another keyring", func(*env, string, string) string {
 			o := newEnv(t, remember.Config[User]{})
 			b := o.browser()
 			o.login(b, alice, false)
 			o.fresh(b, 0, true)
 			return freshName + "=" + b.jar[freshName].value
-		}, remember.ReasonUnknownKey},
+		}, token.ReasonUnknownKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -389,8 +390,8 @@ func TestFreshOfAnotherVisitor(t *testing.T) {
 	if set[freshName] == nil || set[freshName].MaxAge >= 0 {
 		t.Errorf("set %v; want the foreign fresh cookie deleted", setNames(set))
 	}
-	if rejs := e.rej.take(); len(rejs) != 1 || rejs[0].Reason != remember.ReasonMismatch {
-		t.Errorf("rejections %+v; want one %q", rejs, remember.ReasonMismatch)
+	if rejs := e.rej.take(); len(rejs) != 1 || rejs[0].Reason != token.ReasonMismatch {
+		t.Errorf("rejections %+v; want one %q", rejs, token.ReasonMismatch)
 	}
 }
 

@@ -52,11 +52,11 @@ func (m *Manager[T]) Load(w http.ResponseWriter, r *http.Request) *State[T] {
 }
 
 // validate is the check of auth and remember tokens: Config.Validate.
-func (m *Manager[T]) validate(r *http.Request, tok *token.Token[T]) (Reason, error) {
+func (m *Manager[T]) validate(r *http.Request, tok *token.Token[T]) (token.Reason, error) {
 	if m.cfg.Validate == nil {
 		return "", nil
 	}
-	return ReasonInvalidated, m.cfg.Validate(r.Context(), tok.Data, tok.Claims)
+	return token.ReasonInvalidated, m.cfg.Validate(r.Context(), tok.Data, tok.Claims)
 }
 
 // stale reports whether a token was sealed under a key older than the

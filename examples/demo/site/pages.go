@@ -73,7 +73,7 @@ func (st *site) newPage(w http.ResponseWriter, r *http.Request, title string) *p
 		RememberFor:    cfg.RememberLifetime,
 		AuthCookie:     cfg.AuthCookie,
 		RememberCookie: cfg.RememberCookie,
-		VisitorCookie:  visitorCookie(st.cfg.InsecureHTTP),
+		VisitorCookie:  st.s.Config().VisitorCookie,
 		Status: status{
 			Level: s.Level.String(),
 			Name:  s.Data.Name,
@@ -95,14 +95,6 @@ func (st *site) newPage(w http.ResponseWriter, r *http.Request, title string) *p
 		p.Remembered = true
 	}
 	return p
-}
-
-// visitorCookie is the name of the visitor data's cookie, for the footer.
-func visitorCookie(insecureHTTP bool) string {
-	if insecureHTTP {
-		return "visitor"
-	}
-	return middleware.DefaultVisitorCookie
 }
 
 // render writes a page with status code code. The page is rendered into a

@@ -32,7 +32,7 @@ func (st *site) profile(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	if msg := checkProfile(name, email); msg != "" {
-		if !wantsHTML(r) {
+		if !middleware.WantsHTML(r) {
 			refuse(w, r, http.StatusUnprocessableEntity, "bad_profile")
 			return
 		}
@@ -47,7 +47,7 @@ func (st *site) profile(w http.ResponseWriter, r *http.Request) {
 		st.fail(w, r, "updating the profile", err)
 		return
 	}
-	if !wantsHTML(r) {
+	if !middleware.WantsHTML(r) {
 		st.me(w, r)
 		return
 	}

@@ -165,9 +165,9 @@ func TestRunKeyring(t *testing.T) {
 	if err := keyring.Save(path, rotated); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the reload", 10*time.Second, func() bool {
-		return strings.Contains(stderr.String(), "keyring reloaded")
-	})
+	if err := stderr.waitFor(10*time.Second, nil, func(s string) bool { return strings.Contains(s, "keyring reloaded") }); err != nil {
+		t.Fatalf("waiting for the reload: %v", err)
+	}
 	if s := stderr.String(); !strings.Contains(s, "primary="+fresh.ID) {
 		t.Errorf("stderr %q; want the reload to name primary %s", s, fresh.ID)
 	}
@@ -183,9 +183,9 @@ func TestRunKeyring(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`{"version": 1, "keys": [`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the failed reload", 10*time.Second, func() bool {
-		return strings.Contains(stderr.String(), "keyring reload failed")
-	})
+	if err := stderr.waitFor(10*time.Second, nil, func(s string) bool { return strings.Contains(s, "keyring reload failed") }); err != nil {
+		t.Fatalf("waiting for the failed reload: %v", err)
+	}
 	wantStatus(t, "GET /account after a bad file", b.get("/account"), http.StatusOK, "")
 	b2 := newBrowser(t, base)
 	wantStatus(t, "login after a bad file", b2.login(false, "/"), http.StatusSeeOther, "/")

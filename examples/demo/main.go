@@ -76,7 +76,8 @@ Options:
                       keyring, one with -clock-skew 30s, to see the tokens'
                       60 s leeway absorb servers whose clocks differ.
                       Default 0.
-    -fresh-window DUR The change-password page (sudo mode) wants the
+    -fresh-window DUR
+                      The change-password page (sudo mode) wants the
                       password entered within DUR, counted from the
                       entry. Default 5m0s.
 

@@ -102,7 +102,9 @@ func TestLoginRemember(t *testing.T) {
 
 	r = b.get("/account")
 	wantStatus(t, "GET /account", r, http.StatusOK, "")
-	wantBody(t, "GET /account", r, "Your account", "<td>alice</td>", "<td>Alice</td>", "until ")
+	// The account page tells the truth about remember me, though an
+	// authenticated request does not need the remember token.
+	wantBody(t, "GET /account", r, "Your account", "<td>alice</td>", "<td>Alice</td>", `<td id="remember-me">on for this browser, until `)
 	wantLevel(t, b, "authenticated", "Alice")
 
 	// The browser closes: the session cookie goes, the remember cookie stays.
@@ -176,7 +178,9 @@ func TestLoginWithoutRemember(t *testing.T) {
 	if c := r.setCookie(rememberCookie); c == nil || c.MaxAge >= 0 {
 		t.Errorf("login without remember: %v; want the remember cookie deleted", c)
 	}
-	wantStatus(t, "GET /account", b.get("/account"), http.StatusOK, "")
+	r = b.get("/account")
+	wantStatus(t, "GET /account", r, http.StatusOK, "")
+	wantBody(t, "GET /account", r, `<td id="remember-me">not on this browser</td>`)
 	wantLevel(t, b, "authenticated", "Alice")
 
 	b = b.restart(rememberCookie) // nothing to keep

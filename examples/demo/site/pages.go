@@ -10,8 +10,8 @@ import (
 
 // status is the status line of every page.
 type status struct {
-	Level          string // "anonymous", "remembered" or "authenticated"
-	Name           string
+	Level          string    // "anonymous", "remembered" or "authenticated"
+	Name, Email    string    // the payload's
 	AuthExpiry     time.Time // zero unless authenticated
 	AuthTime       time.Time // zero unless authenticated
 	AuthEnd        time.Time // auth_time + AuthLifetime: no renewal goes past it
@@ -33,7 +33,8 @@ type page struct {
 	Error       string
 	ReturnTo    string
 	Username    string
-	Email       string
+	Name        string // the profile form's name
+	Email       string // the profile form's email
 	KeyID       string
 	Remembered  bool
 	Fresh       bool
@@ -77,6 +78,7 @@ func (st *site) newPage(w http.ResponseWriter, r *http.Request, title string) *p
 		Status: status{
 			Level: s.Level.String(),
 			Name:  s.Data.Name,
+			Email: s.Data.Email,
 			Now:   st.now(),
 		},
 	}
@@ -118,7 +120,7 @@ func (st *site) home(w http.ResponseWriter, r *http.Request) {
 func (st *site) account(w http.ResponseWriter, r *http.Request) {
 	p := st.newPage(w, r, "Account")
 	u := st.s.State(r).Data
-	p.Username, p.Email = u.Username, u.Email
+	p.Username, p.Name, p.Email = u.Username, u.Name, u.Email
 	st.render(w, r, http.StatusOK, "account", p)
 }
 

@@ -37,7 +37,7 @@ func (st *site) profile(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p := st.newPage(w, r, "Account")
-		p.Username, p.Email = u.Username, email
+		p.Username, p.Name, p.Email = u.Username, name, email // as typed, to correct
 		p.Error = msg
 		st.render(w, r, http.StatusUnprocessableEntity, "account", p)
 		return

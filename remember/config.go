@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/sessionless/sessionless/cookie"
+	"github.com/sessionless/sessionless/internal/slot"
 	"github.com/sessionless/sessionless/token"
 )
 
@@ -162,26 +162,14 @@ func (cfg Config[T]) fill() (Config[T], error) {
 	}
 	name := func(n *string, def string) {
 		if *n == "" {
-			*n = def
-			if cfg.InsecureHTTP {
-				*n = def[len("__Host-"):]
-			}
+			*n = slot.DefaultName(def, cfg.InsecureHTTP)
 		}
 	}
 	name(&cfg.AuthCookie, DefaultAuthCookie)
 	name(&cfg.RememberCookie, DefaultRememberCookie)
 	name(&cfg.FreshCookie, DefaultFreshCookie)
-	if cfg.AuthCookie == cfg.RememberCookie || cfg.AuthCookie == cfg.FreshCookie || cfg.RememberCookie == cfg.FreshCookie {
-		return cfg, fmt.Errorf("%w: the cookie names must differ", ErrConfig)
-	}
-	// The cookie package owns name.1 to name.10 for chunks: a name that
-	// begins with another name and a dot could be taken for its chunk.
-	for _, a := range []string{cfg.AuthCookie, cfg.RememberCookie, cfg.FreshCookie} {
-		for _, b := range []string{cfg.AuthCookie, cfg.RememberCookie, cfg.FreshCookie} {
-			if a != b && strings.HasPrefix(b, a+".") {
-				return cfg, fmt.Errorf("%w: the cookie name %q could be a chunk of %q", ErrConfig, b, a)
-			}
-		}
+	if err := slot.CheckNames(cfg.AuthCookie, cfg.RememberCookie, cfg.FreshCookie); err != nil {
+		return cfg, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	if cfg.SameSite == 0 || cfg.SameSite == http.SameSiteDefaultMode {
 		cfg.SameSite = http.SameSiteLaxMode

@@ -22,7 +22,7 @@ const (
 `
 	writeReadableOption = `    -insecure-allow-readable   Load the file even if the permission rule refuses its
                                owner or mode (with a warning). The write makes it
-                               mode 0600.
+                               mode 0600 (a mode the rule accepts is kept).
 `
 )
 

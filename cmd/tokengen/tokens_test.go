@@ -119,7 +119,7 @@ func TestSealOpen(t *testing.T) {
 
 	// Long data needs -max-length, on both sides.
 	long := `"` + strings.Repeat("a", 5000) + `"`
-	check(t, "seal long", e.cmd("seal", "-purpose", "auth", long), 1, "", re(`tokengen: error: token: too long: the token would be \d+ bytes, more than the maximum of 4096\n`))
+	check(t, "seal long", e.cmd("seal", "-purpose", "auth", long), 1, "", re(`tokengen: error: token: the token would be \d+ bytes, more than the maximum of 4096\n`))
 	tok = e.seal("auth", long, "-max-length", "8192")
 	check(t, "open long", e.cmd("open", "-purpose", "auth", tok), 1, "", re(`tokengen: error: token does not open: malformed: \d+ bytes, longer than 4096\n`+
 		`tokengen: hint: a server configured for longer tokens needs -max-length\n`))

@@ -76,7 +76,8 @@ Options:
                       keyring, one with -clock-skew 30s, to see the tokens'
                       60 s leeway absorb servers whose clocks differ.
                       Default 0.
-    -fresh-window DUR The change-password page (sudo mode) wants the
+    -fresh-window DUR
+                      The change-password page (sudo mode) wants the
                       password entered within DUR, counted from the
                       entry. Default 5m0s.
 
@@ -123,6 +124,7 @@ type options struct {
 	clockSkew    time.Duration
 	freshWindow  time.Duration
 	clock        func() time.Time // nil: time.Now; tests move it forward
+	watchEvery   time.Duration    // how often -keyring is read; 0: keyring's 2 s; tests shorten it
 }
 
 // usageError is a bad command line: run exits with 2.
@@ -165,6 +167,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
+	return runOptions(ctx, o, stdout, stderr)
+}
+
+// runOptions is run after the command line was parsed into o.
+func runOptions(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ln, loopback, code := listen(o, stderr)
 	if ln == nil {
@@ -174,18 +181,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops the keyring watcher
-	keys, err := openKeys(ctx, o.keyringFile, log)
+	keys, err := openKeys(ctx, o, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "demo: error: %v\n", err)
 		return 1
 	}
-	usage := token.NewUsage(keys) // the key-usage figures of every token the demo seals and opens
-	if err := usage.Publish(expvarName); err != nil {
+	keyUsage := token.NewUsage(keys) // the key-usage figures of every token the demo seals and opens
+	if err := keyUsage.Publish(expvarName); err != nil {
 		// Only if the process serves a second demo (the tests do).
 		log.Warn("key-usage figures not published", "err", err)
 	}
 	logSettings(log, o, loopback)
-	h, err := newServer(o, usage, loopback, log)
+	h, err := newServer(o, keyUsage, loopback, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "demo: error: %v\n", err)
 		return 1
@@ -312,7 +319,8 @@ func newServer(o options, keys keyring.Source, debugVars bool, log *slog.Logger)
 }
 
 // openKeys returns the keyring: the file, watched, or one key in memory.
-func openKeys(ctx context.Context, file string, log *slog.Logger) (*keyring.Live, error) {
+func openKeys(ctx context.Context, o options, log *slog.Logger) (*keyring.Live, error) {
+	file := o.keyringFile
 	if file == "" {
 		now := time.Now()
 		k := keyring.GenerateKey(now, now)
@@ -324,6 +332,7 @@ func openKeys(ctx context.Context, file string, log *slog.Logger) (*keyring.Live
 		return keyring.NewLive(ring), nil
 	}
 	w, err := keyring.Watch(ctx, file, keyring.WatchConfig{
+		Interval: o.watchEvery,
 		OnReload: func(r *keyring.Ring) {
 			demoFigures.reloads.Add(1)
 			log.Info("keyring reloaded", "file", file, "keys", r.Len(), "primary", primaryID(r))

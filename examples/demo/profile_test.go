@@ -1,6 +1,7 @@
 package main
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -89,7 +90,7 @@ func TestProfileRefused(t *testing.T) {
 		form := url.Values{"name": {tt.name}, "email": {tt.email}}
 		r := b.post("/account/profile", form)
 		wantStatus(t, "profile "+tt.name+" "+tt.email, r, http.StatusUnprocessableEntity, "")
-		wantBody(t, "profile "+tt.name+" "+tt.email, r, tt.says)
+		wantBody(t, "profile "+tt.name+" "+tt.email, r, tt.says, "<td>"+site.Email+"</td>", `name="email" value="`+html.EscapeString(tt.email)+`"`)
 		wantNoCookies(t, "a refused profile", r)
 		r = b.do("POST", "/account/profile", form, apiAccept)
 		if r.code != http.StatusUnprocessableEntity || strings.TrimSpace(r.body) != `{"error":"bad_profile"}` {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/sessionless/sessionless/cookie"
@@ -213,4 +214,29 @@ func Log(l *slog.Logger, ctx context.Context, name string, reason token.Reason, 
 	}
 	l.LogAttrs(ctx, level, "sessionless: cookie refused",
 		slog.String("cookie", name), slog.String("reason", string(reason)), slog.String("kid", kid))
+}
+
+// DefaultName returns the cookie name def ("__Host-…"), without its
+// "__Host-" prefix under InsecureHTTP, which browsers refuse it without.
+func DefaultName(def string, insecureHTTP bool) string {
+	if insecureHTTP {
+		return strings.TrimPrefix(def, "__Host-")
+	}
+	return def
+}
+
+// CheckNames refuses cookie names that are equal, or of which one could be
+// taken for a chunk of another: the cookie package owns name.1 to name.10.
+func CheckNames(names ...string) error {
+	for i, a := range names {
+		for j, b := range names {
+			switch {
+			case i < j && a == b:
+				return fmt.Errorf("the cookie name %q is used twice", a)
+			case i != j && strings.HasPrefix(b, a+"."):
+				return fmt.Errorf("the cookie name %q could be a chunk of %q", b, a)
+			}
+		}
+	}
+	return nil
 }

@@ -10,8 +10,8 @@ import (
 
 // status is the status line of every page.
 type status struct {
-	Level          string // "anonymous", "remembered" or "authenticated"
-	Name           string
+	Level          string    // "anonymous", "remembered" or "authenticated"
+	Name, Email    string    // the payload's
 	AuthExpiry     time.Time // zero unless authenticated
 	AuthTime       time.Time // zero unless authenticated
 	AuthEnd        time.Time // auth_time + AuthLifetime: no renewal goes past it
@@ -33,7 +33,8 @@ type page struct {
 	Error       string
 	ReturnTo    string
 	Username    string
-	Email       string
+	Name        string // the profile form's name
+	Email       string // the profile form's email
 	KeyID       string
 	Remembered  bool
 	Fresh       bool
@@ -73,10 +74,11 @@ func (st *site) newPage(w http.ResponseWriter, r *http.Request, title string) *p
 		RememberFor:    cfg.RememberLifetime,
 		AuthCookie:     cfg.AuthCookie,
 		RememberCookie: cfg.RememberCookie,
-		VisitorCookie:  visitorCookie(st.cfg.InsecureHTTP),
+		VisitorCookie:  st.s.Config().VisitorCookie,
 		Status: status{
 			Level: s.Level.String(),
 			Name:  s.Data.Name,
+			Email: s.Data.Email,
 			Now:   st.now(),
 		},
 	}
@@ -95,14 +97,6 @@ func (st *site) newPage(w http.ResponseWriter, r *http.Request, title string) *p
 		p.Remembered = true
 	}
 	return p
-}
-
-// visitorCookie is the name of the visitor data's cookie, for the footer.
-func visitorCookie(insecureHTTP bool) string {
-	if insecureHTTP {
-		return "visitor"
-	}
-	return middleware.DefaultVisitorCookie
 }
 
 // render writes a page with status code code. The page is rendered into a
@@ -126,7 +120,7 @@ func (st *site) home(w http.ResponseWriter, r *http.Request) {
 func (st *site) account(w http.ResponseWriter, r *http.Request) {
 	p := st.newPage(w, r, "Account")
 	u := st.s.State(r).Data
-	p.Username, p.Email = u.Username, u.Email
+	p.Username, p.Name, p.Email = u.Username, u.Name, u.Email
 	st.render(w, r, http.StatusOK, "account", p)
 }
 

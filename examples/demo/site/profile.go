@@ -32,12 +32,12 @@ func (st *site) profile(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	if msg := checkProfile(name, email); msg != "" {
-		if !wantsHTML(r) {
+		if !middleware.WantsHTML(r) {
 			refuse(w, r, http.StatusUnprocessableEntity, "bad_profile")
 			return
 		}
 		p := st.newPage(w, r, "Account")
-		p.Username, p.Email = u.Username, email
+		p.Username, p.Name, p.Email = u.Username, name, email // as typed, to correct
 		p.Error = msg
 		st.render(w, r, http.StatusUnprocessableEntity, "account", p)
 		return
@@ -47,7 +47,7 @@ func (st *site) profile(w http.ResponseWriter, r *http.Request) {
 		st.fail(w, r, "updating the profile", err)
 		return
 	}
-	if !wantsHTML(r) {
+	if !middleware.WantsHTML(r) {
 		st.me(w, r)
 		return
 	}

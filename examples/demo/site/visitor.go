@@ -2,9 +2,7 @@ package site
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/sessionless/sessionless/middleware"
 )
@@ -97,41 +95,22 @@ func (st *site) saveVisitor(w http.ResponseWriter, r *http.Request, v Visitor) {
 }
 
 // back answers a form post that changed the visitor: a browser goes back
-// to the page it posted from, an API caller gets GET /api/me's answer.
+// to the page it posted from (the same-site Referer, as the guards'
+// return_to; the site's Referrer-Policy sends none to other sites), an
+// API caller (no text/html in Accept, as for the guards) gets GET
+// /api/me's answer.
 func (st *site) back(w http.ResponseWriter, r *http.Request) {
-	if !wantsHTML(r) {
+	if !middleware.WantsHTML(r) {
 		st.me(w, r)
 		return
 	}
-	http.Redirect(w, r, backTo(r), http.StatusSeeOther)
-}
-
-// backTo is the same-site page a form was posted from (its Referer) when
-// SafeReturnTo accepts it, else "/". The site's Referrer-Policy
-// (same-origin) sends no Referer to other sites.
-func backTo(r *http.Request) string {
-	ref, err := url.Parse(r.Referer())
-	if err != nil || ref.Host != r.Host || ref.User != nil || (ref.Scheme != "http" && ref.Scheme != "https") {
-		return "/"
-	}
-	return middleware.SafeReturnTo(ref.RequestURI())
-}
-
-// wantsHTML reports whether the request comes from a browser: its Accept
-// header names text/html, as for the library's guards.
-func wantsHTML(r *http.Request) bool {
-	for _, v := range r.Header.Values("Accept") {
-		if strings.Contains(v, "text/html") {
-			return true
-		}
-	}
-	return false
+	http.Redirect(w, r, middleware.ReturnTo(r), http.StatusSeeOther)
 }
 
 // refuse answers a form the site does not accept, changing nothing: a
 // short text to a browser, {"error": code} to an API caller.
 func refuse(w http.ResponseWriter, r *http.Request, status int, code string) {
-	if wantsHTML(r) {
+	if middleware.WantsHTML(r) {
 		http.Error(w, http.StatusText(status)+": "+code, status)
 		return
 	}

@@ -59,7 +59,7 @@ func (c *cli) cmdOpen(args []string) error {
 	if *leeway < 0 || *leeway > token.MaxLeeway {
 		return usageErrorf("-leeway must be between 0 and %v", token.MaxLeeway)
 	}
-	in, err := c.input(k, rest, "token", token.MaxMaxLength+1024)
+	in, err := c.input(k, rest, "token", token.MaxLengthLimit+1024)
 	if err != nil {
 		return err
 	}

@@ -60,8 +60,8 @@ func (tc tokenConfig) parse(fset *flag.FlagSet, k *keyringFlags, args []string) 
 	if err := requirePurpose(*tc.purpose); err != nil {
 		return nil, err
 	}
-	if *tc.maxLength < 128 || *tc.maxLength > token.MaxMaxLength { // 128: shorter than any token
-		return nil, usageErrorf("-max-length must be between 128 and %d", token.MaxMaxLength)
+	if *tc.maxLength < 128 || *tc.maxLength > token.MaxLengthLimit { // 128: shorter than any token
+		return nil, usageErrorf("-max-length must be between 128 and %d", token.MaxLengthLimit)
 	}
 	return rest, nil
 }

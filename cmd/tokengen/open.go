@@ -48,11 +48,11 @@ type claimsJSON struct {
 
 func (c *cli) cmdOpen(args []string) error {
 	fset, k := c.flags("open", true)
-	tc := addTokenFlags(fset)
+	tf := addTokenFlags(fset)
 	leeway := durationFlag(fset, "leeway", token.DefaultLeeway, "the tolerance for clock differences")
 	var at timeValue
 	fset.Var(&at, "at", "check the token as of `TIME`")
-	rest, err := tc.parse(fset, k, args)
+	rest, err := tf.parse(fset, k, args)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (c *cli) cmdOpen(args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := token.Config{Purpose: *tc.purpose, MaxLength: *tc.maxLength, Leeway: *leeway}
+	cfg := token.Config{Purpose: *tf.purpose, MaxLength: *tf.maxLength, Leeway: *leeway}
 	for _, p := range otherPurposes {
 		if p != cfg.Purpose {
 			cfg.OtherPurposes = append(cfg.OtherPurposes, p)

@@ -48,11 +48,11 @@ type claimsJSON struct {
 
 func (c *cli) cmdOpen(args []string) error {
 	fset, k := c.flags("open", true)
-	tf := addTokenFlags(fset)
+	shared := addTokenFlags(fset)
 	leeway := durationFlag(fset, "leeway", token.DefaultLeeway, "the tolerance for clock differences")
 	var at timeValue
 	fset.Var(&at, "at", "check the token as of `TIME`")
-	rest, err := tf.parse(fset, k, args)
+	rest, err := shared.parse(fset, k, args)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (c *cli) cmdOpen(args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := token.Config{Purpose: *tf.purpose, MaxLength: *tf.maxLength, Leeway: *leeway}
+	cfg := token.Config{Purpose: *shared.purpose, MaxLength: *shared.maxLength, Leeway: *leeway}
 	for _, p := range otherPurposes {
 		if p != cfg.Purpose {
 			cfg.OtherPurposes = append(cfg.OtherPurposes, p)

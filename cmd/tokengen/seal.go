@@ -52,15 +52,15 @@ func addTokenFlags(fset *flag.FlagSet) tokenFlags {
 
 // parse parses the args of seal or open and checks the shared flags. It
 // returns the argument (the JSON or the token), if there is one.
-func (tf tokenFlags) parse(fset *flag.FlagSet, k *keyringFlags, args []string) ([]string, error) {
+func (f tokenFlags) parse(fset *flag.FlagSet, k *keyringFlags, args []string) ([]string, error) {
 	rest, err := parse(fset, k, args, 1)
 	if err != nil {
 		return nil, err
 	}
-	if err := requirePurpose(*tf.purpose); err != nil {
+	if err := requirePurpose(*f.purpose); err != nil {
 		return nil, err
 	}
-	if *tf.maxLength < 128 || *tf.maxLength > token.MaxLengthLimit { // 128: shorter than any token
+	if *f.maxLength < 128 || *f.maxLength > token.MaxLengthLimit { // 128: shorter than any token
 		return nil, usageErrorf("-max-length must be between 128 and %d", token.MaxLengthLimit)
 	}
 	return rest, nil
@@ -102,11 +102,11 @@ func (c *cli) input(k *keyringFlags, rest []string, what string, limit int) ([]b
 
 func (c *cli) cmdSeal(args []string) error {
 	fset, k := c.flags("seal", true)
-	tf := addTokenFlags(fset)
+	shared := addTokenFlags(fset)
 	ttl := durationFlag(fset, "ttl", time.Hour, "how long the token is valid")
 	var authTime timeValue
 	fset.Var(&authTime, "auth-time", "the token's auth_time (`TIME`)")
-	rest, err := tf.parse(fset, k, args)
+	rest, err := shared.parse(fset, k, args)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (c *cli) cmdSeal(args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.seal(r, token.Config{Purpose: *tf.purpose, MaxLength: *tf.maxLength}, p, raw)
+	return c.seal(r, token.Config{Purpose: *shared.purpose, MaxLength: *shared.maxLength}, p, raw)
 }
 
 // jsonValue checks that data is one JSON value.

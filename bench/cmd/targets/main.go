@@ -250,7 +250,7 @@ func (l *lookup) perToken(b *strings.Builder) {
 	}
 	if has("OpenMany/sessionless") {
 		b.WriteString("\n| Open at 200B | " + strings.Join(impls, " | ") + " |\n| --- | ---: | ---: | ---: |\n")
-		for _, row := range []struct{ what, prefix string }{{"the same token each time", "OpenSize/200B/"}, {"4 096 visitors in turn", "OpenMany/"}} {
+		for _, row := range []struct{ what, prefix string }{{"the same visitor each time", "OpenSize/200B/"}, {"4 096 visitors in turn", "OpenMany/"}} {
 			b.WriteString("| " + row.what)
 			for _, im := range impls {
 				b.WriteString(" | " + cell(row.prefix+im))

@@ -16,8 +16,9 @@
 #   docs/bench-request-allocs.svg     allocations each impl adds
 #
 # Environment, for a shorter trial: COUNT (default 6), BENCHTIME (1s),
-# BENCH (the -bench pattern, default "."). A full run takes about 15 minutes
-# on the 2-vCPU machine of BENCHMARKS.md.
+# BENCH (the -bench pattern, default "."; another pattern writes only the
+# raw file). A full run takes about 15 minutes on the 2-vCPU machine of
+# BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -31,9 +32,23 @@ mkdir -p results
 {
 	echo "commit: $(git rev-parse HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- .. 2>/dev/null || echo ' (with uncommitted changes)')"
 	echo "go: $(go env GOVERSION) GOAMD64=$(go env GOAMD64) GOMAXPROCS=${GOMAXPROCS:-$(nproc)}"
-	echo "command: go test -run '^\$' -bench '$pattern' -benchmem -count $count -benchtime $benchtime"
+	echo "command: $count passes of go test -run '^\$' -bench '$pattern' -benchmem -count 1 -benchtime $benchtime"
 } >"$raw.part"
-go test -run '^$' -bench "$pattern" -benchmem -count "$count" -benchtime "$benchtime" -timeout 3h . 2>&1 | tee -a "$raw.part"
+# COUNT passes of -count 1 rather than one pass of -count COUNT: each
+# benchmark's runs are spread over the whole recording, so a burst of load
+# elsewhere on the machine touches one run of many benchmarks (which the
+# medians drop) instead of every run of one (which they cannot).
+go test -c -o "results/.bench.test" .
+for pass in $(seq "$count"); do
+	echo "pass: $pass of $count" >&2
+	./results/.bench.test -test.run '^$' -test.bench "$pattern" -test.benchmem -test.count 1 \
+		-test.benchtime "$benchtime" -test.timeout 3h 2>&1 | tee -a "$raw.part"
+done
+rm -f results/.bench.test
+if [ "$pattern" != . ]; then
+	echo "record.sh: a partial run (BENCH=$pattern): $raw only, no tables or plots" >&2
+	exit 0
+fi
 mv "$raw.part" "$raw"
 
 go run ./cmd/targets "$raw" >"results/$name-targets.md"

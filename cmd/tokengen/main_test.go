@@ -98,6 +98,11 @@ func harvest(path string) {
 	if err != nil {
 		return
 	}
+	harvestDoc(data)
+}
+
+// harvestDoc records the secrets of the keyring document data, if it is one.
+func harvestDoc(data []byte) {
 	audit.Lock()
 	seen := audit.harvested[string(data)]
 	audit.Unlock()
@@ -221,6 +226,9 @@ type env struct {
 	dir  string
 	path string
 	now  time.Time // the clock of every run; the zero time is the real clock
+	// clock, if set, is the clock of every run instead of now: a clock
+	// the test moves (TestTwoServerRotation).
+	clock func() time.Time
 }
 
 func newEnv(t *testing.T) *env {
@@ -242,6 +250,10 @@ func (e *env) exec(stdin string, args ...string) result {
 		now := e.now
 		c.now = func() time.Time { return now }
 	}
+	if e.clock != nil {
+		c.now = e.clock
+	}
+	harvestDoc([]byte(stdin))
 	code := c.main(args)
 	harvest(e.path)
 	res := result{code, stdout.String(), stderr.String()}
@@ -249,6 +261,12 @@ func (e *env) exec(stdin string, args ...string) result {
 		what:       "tokengen " + strings.Join(args, " "),
 		text:       res.stdout + "\n" + res.stderr,
 		derivedKey: len(args) > 0 && args[0] == "export-key" && slices.Contains(args, "-unsafe-print-secret"),
+	}
+	if keyringOnStdout(args) {
+		// stdout is the keyring document, secrets and all; the rest of
+		// the output is audited against them.
+		harvestDoc(stdout.Bytes())
+		o.text = res.stderr
 	}
 	record(o)
 	if l := leaks(o); len(l) > 0 {
@@ -258,6 +276,20 @@ func (e *env) exec(stdin string, args ...string) result {
 		e.t.Errorf("%s: panicked: %q", o.what, res.stderr)
 	}
 	return res
+}
+
+// keyringOnStdout reports whether the command line args writes a keyring
+// document to stdout: a command that changes the keyring, with -keyring -.
+func keyringOnStdout(args []string) bool {
+	if len(args) == 0 || !slices.Contains([]string{"init", "rotate", "promote", "retire", "revoke"}, args[0]) {
+		return false
+	}
+	for i := 1; i+1 < len(args); i++ {
+		if (args[i] == "-keyring" || args[i] == "--keyring") && args[i+1] == "-" {
+			return true
+		}
+	}
+	return slices.Contains(args, "-keyring=-")
 }
 
 // cmd runs the command name with -keyring and args, and no stdin.
@@ -451,7 +483,8 @@ func TestUsageText(t *testing.T) {
 	t.Parallel()
 	c := newCLI(strings.NewReader(""), new(bytes.Buffer), new(bytes.Buffer))
 	flagRE := regexp.MustCompile(`(?m)^    (-[a-z-]+)`)
-	for name, cmd := range c.commands {
+	for _, cmd := range c.commands {
+		name := cmd.name
 		line := fmt.Sprintf("\n    %-11s %s\n", name, cmd.desc)
 		if !strings.Contains(usage, line) {
 			t.Errorf("usage lacks the line %q", line)
@@ -459,7 +492,7 @@ func TestUsageText(t *testing.T) {
 		if !strings.Contains(usage, "tokengen "+name+" ") {
 			t.Errorf("usage lacks a synopsis of %s", name)
 		}
-		if err := cmd.run([]string{"-h"}); err == nil || err.Error() != "flag: help requested" {
+		if err := cmd.run(c, []string{"-h"}); err == nil || err.Error() != "flag: help requested" {
 			t.Fatalf("%s -h = %v; want flag.ErrHelp", name, err)
 		}
 		var defined []string
@@ -481,7 +514,8 @@ func TestHelpEveryCommand(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	c := newCLI(nil, nil, nil)
-	for name, cmd := range c.commands {
+	for _, cmd := range c.commands {
+		name := cmd.name
 		for _, args := range [][]string{{name, "-h"}, {name, "-help"}, {name, "-keyring", e.path, "-h"}, {"help", name}} {
 			r := e.exec("", args...)
 			check(t, fmt.Sprintf("tokengen %q", args), r, 0, cmd.usage, "")
@@ -570,7 +604,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"retire"}, "-kid is required"},
 		{[]string{"retire", "-kid", "a/b"}, "-kid is not a key id: want [A-Za-z0-9_-]{1,32}"},
 		{[]string{"promote", "-kid", strings.Repeat("k", 33)}, "-kid is not a key id: want [A-Za-z0-9_-]{1,32}"},
-		{[]string{"export-key", "-purpose", "auth", "-unsafe-print-secret"}, "-kid is required"},
+		{[]string{"export-key", "-kid", "a b", "-purpose", "auth", "-unsafe-print-secret"}, "-kid is not a key id: want [A-Za-z0-9_-]{1,32}"},
 		{[]string{"export-key", "-kid", "cur", "-unsafe-print-secret"}, "-purpose is required (such as auth or remember)"},
 		{[]string{"export-key", "-kid", "cur", "-purpose", "auth"}, "export-key prints a secret key: add -unsafe-print-secret if that is what you want"},
 		{[]string{"seal", "{}"}, "-purpose is required (such as auth or remember)"},

@@ -119,7 +119,7 @@ func TestSealOpen(t *testing.T) {
 
 	// Long data needs -max-length, on both sides.
 	long := `"` + strings.Repeat("a", 5000) + `"`
-	check(t, "seal long", e.cmd("seal", "-purpose", "auth", long), 1, "", re(`tokengen: error: token: the token would be \d+ bytes, more than the maximum of 4096\n`))
+	check(t, "seal long", e.cmd("seal", "-purpose", "auth", long), 1, "", re(`tokengen: error: token: too long: the token would be \d+ bytes, more than the maximum of 4096\n`))
 	tok = e.seal("auth", long, "-max-length", "8192")
 	check(t, "open long", e.cmd("open", "-purpose", "auth", tok), 1, "", re(`tokengen: error: token does not open: malformed: \d+ bytes, longer than 4096\n`+
 		`tokengen: hint: a server configured for longer tokens needs -max-length\n`))
@@ -264,11 +264,15 @@ func TestOpenFailures(t *testing.T) {
 		})
 	}
 
-	// The edges of the leeway open.
-	for _, at := range []string{"2026-11-23T08:01:00Z", "2026-11-23T06:59:00Z"} {
+	// The edges of the leeway: a token is refused from exp (+ leeway) on.
+	for _, at := range []string{"2026-11-23T08:00:59Z", "2026-11-23T06:59:00Z"} {
 		e.open("auth", auth, "-at", at)
 	}
-	e.open("auth", auth, "-at", "2026-11-23T08:00:00Z", "-leeway", "0")
+	e.open("auth", auth, "-at", "2026-11-23T07:59:59Z", "-leeway", "0")
+	check(t, "open at exp+leeway", e.cmd("open", "-purpose", "auth", "-at", "2026-11-23T08:01:00Z", auth), 1, "",
+		"tokengen: error: token does not open: expired at 2026-11-23T08:00:00Z, 1m0s before 2026-11-23T08:01:00Z (leeway 1m0s)\n")
+	check(t, "open at exp, no leeway", e.cmd("open", "-purpose", "auth", "-at", "2026-11-23T08:00:00Z", "-leeway", "0", auth), 1, "",
+		"tokengen: error: token does not open: expired at 2026-11-23T08:00:00Z, 0s before 2026-11-23T08:00:00Z (leeway 0s)\n")
 
 	check(t, "open nothing", e.cmdIn(" \n\t", "open", "-purpose", "auth"), 1, "", "tokengen: error: no token given\n")
 	check(t, "open too much", e.cmdIn(strings.Repeat("a", token.MaxMaxLength+1025), "open", "-purpose", "auth"), 1, "", "tokengen: error: the token on stdin is longer than 66560 bytes\n")
@@ -392,7 +396,7 @@ func TestInternalError(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	c := newCLI(strings.NewReader(""), &stdout, &stderr)
 	secret := base64.RawURLEncoding.EncodeToString(secretBytes(99))
-	c.commands["boom"] = command{"panic", "Usage: boom\n", func([]string) error { panic(errors.New("boom: " + secret)) }}
+	c.commands = append(c.commands, command{"boom", "panic", "Usage: boom\n", func(*cli, []string) error { panic(errors.New("boom: " + secret)) }})
 	if code := c.main([]string{"boom"}); code != 1 {
 		t.Errorf("exit status %d; want 1", code)
 	}

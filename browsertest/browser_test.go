@@ -230,7 +230,7 @@ func scenarioCrossSite(t *testing.T, exe string) {
 	if status := b.status(); status != http.StatusForbidden {
 		t.Errorf("the cross-site POST /logout answered %d in the browser; want 403", status)
 	}
-	b.wantText("body", "cross-origin request detected")
+	b.wantPageText("cross-origin request detected")
 
 	// What the server saw: the browser marked the POST cross-site.
 	var saw bool

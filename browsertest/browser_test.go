@@ -87,6 +87,7 @@ func scenarioRemember(t *testing.T, exe string) {
 	b.wantPath(d.URL + "/account")
 	b.wantLevel("authenticated")
 	b.wantText("main", "Your account", "alice")
+	b.wantText("#remember-me", "on for this browser, until")
 	b.wantCookies(d.URL, authCookie, rememberCookie)
 	b.close()
 
@@ -122,6 +123,8 @@ func scenarioNoRemember(t *testing.T, exe string) {
 	b.wantPath(d.URL + "/")
 	b.wantLevel("authenticated")
 	b.wantCookies(d.URL, authCookie)
+	b.nav(d.URL + "/account")
+	b.wantText("#remember-me", "not on this browser") // the account page tells the truth
 	b.close()
 
 	b = launch(t, exe, dir)

@@ -19,8 +19,10 @@
 // ASP.NET Core's data protection: [Ring.Rotate] adds a key that activates
 // after a propagation delay, so every server has loaded it before anybody
 // seals with it, and drops keys whose successor activated longer ago than
-// the longest token lifetime. [Ring.WithRevokeBefore] sets a time before
-// which every token is refused ("log everybody out" without a store).
+// the longest token lifetime; [Ring.Lifecycle] tells each key's [Stage]
+// (pending, primary, live, droppable). [Ring.WithRevokeBefore] sets a time
+// before which every token is refused ("log everybody out" without a
+// store).
 //
 // # Derived keys
 //

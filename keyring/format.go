@@ -142,6 +142,7 @@ func decodeError(err error) string {
 	case errors.As(err, &syn) && errors.Is(err, jsontext.ErrDuplicateName):
 		return fmt.Sprintf("member %s appears twice", memberName(syn.JSONPointer))
 	case errors.As(err, &syn):
+		// The offset of the bad byte, counted from 0.
 		return fmt.Sprintf("JSON syntax error at byte %d", syn.ByteOffset)
 	case errors.As(err, &pe):
 		return "a time is not in RFC 3339 format"

@@ -192,6 +192,7 @@ var invalidDocs = []struct {
 	{"invalid UTF-8 in a member name", `{"version": 1, "ke\xffys": []}`, "syntax error"},
 	{"two documents", validDoc + validDoc, "data after the document"},
 	{"byte order mark", "\ufeff" + validDoc, "syntax error"},
+	{"not JSON", "not JSON", "JSON syntax error at byte 1"}, // the 'o' that cannot follow 'n' (null)
 	{"single quotes", strings.ReplaceAll(doc(keyS("k1", secretB64(1))), `"`, `'`), "syntax error"},
 	{"comment", "// keys\n" + validDoc, "syntax error"},
 	{"trailing comma", `{"version": 1, "keys": [` + keyS("k1", secretB64(1)) + `,]}`, "syntax error"},

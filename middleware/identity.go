@@ -14,7 +14,8 @@ func (s *Sessions[T, S]) State(r *http.Request) *remember.State[T] {
 	if rq := s.from(r); rq != nil {
 		return rq.id
 	}
-	return s.m.Load(nil, r)
+	st := s.m.Load(nil, r)
+	return &st
 }
 
 // writable returns the request state of r, or the reason a cookie cannot

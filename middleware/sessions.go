@@ -114,7 +114,8 @@ type ctxKey struct{}
 type request[T, S any] struct {
 	context.Context
 	s   *Sessions[T, S]
-	id  *remember.State[T]
+	id  *remember.State[T] // st, or the State of a Login, Reauthenticate or Logout since
+	st  remember.State[T]
 	req *http.Request // the request that carries this context
 	rw  responseWriter[T, S]
 	vis *visitorState[S]
@@ -182,7 +183,8 @@ func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {
 		addVary(w.Header())
 		rq := &request[T, S]{Context: r.Context(), s: s}
 		rq.rw = responseWriter[T, S]{ResponseWriter: w, rq: rq}
-		rq.id = s.m.Load(w, r)
+		rq.st = s.m.Load(w, r)
+		rq.id = &rq.st
 		rq.req = r.WithContext(rq)
 		next.ServeHTTP(&rq.rw, rq.req)
 		if !rq.rw.wrote {

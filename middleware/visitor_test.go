@@ -617,3 +617,16 @@ func TestVisitorDataRollingDeploy(t *testing.T) {
 		}
 	})), fromV1)
 }
+
+// TestFlashSurvivesLogout: a flash added before logout is shown after it
+// ("You are logged out" on the next page).
+func TestFlashSurvivesLogout(t *testing.T) {
+	a := newApp(t, config{})
+	b := newBrowser(t, a.h)
+	b.post("/login", url.Values{"password": {"wonderland"}})
+	b.post("/flash", url.Values{"text": {"bye"}, "to": {"/"}})
+	b.post("/logout", nil)
+	if got := b.me(); got.Level != "anonymous" || len(got.Flashes) != 1 || got.Flashes[0].Text != "bye" {
+		t.Errorf("after logout /me = %+v; want anonymous and the flash", got)
+	}
+}

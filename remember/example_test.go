@@ -119,7 +119,8 @@ func ExampleManager_Fresh() {
 	at := func(d time.Duration) (*httptest.ResponseRecorder, *http.Request, *remember.State[Session]) {
 		elapsed = d
 		w, r := httptest.NewRecorder(), withCookies(login, true)
-		return w, r, m.Load(w, r)
+		st := m.Load(w, r)
+		return w, r, &st
 	}
 
 	w, r, st := at(5 * time.Minute)
@@ -152,7 +153,7 @@ func ExampleManager_Update() {
 	elapsed = 10 * time.Minute
 	w, r := httptest.NewRecorder(), withCookies(login, true)
 	st := m.Load(w, r)
-	if err := m.Update(w, r, st, Session{UserID: 42, Name: "Alicia"}); err != nil {
+	if err := m.Update(w, r, &st, Session{UserID: 42, Name: "Alicia"}); err != nil {
 		log.Fatal(err) // too large, or no key is active: nothing was written
 	}
 	fmt.Println("this request:", st.Data.Name, "password entered", now.Add(elapsed).Sub(st.Auth.AuthTime), "ago")

@@ -18,7 +18,7 @@ func (e *env) fresh(b *browser, window time.Duration, sliding bool) (bool, *reme
 	e.t.Helper()
 	rec := httptest.NewRecorder()
 	r := b.request()
-	st := e.m.Load(rec, r)
+	st := ptr(e.m.Load(rec, r))
 	ok := e.m.Fresh(rec, r, st, remember.Window{Duration: window, Sliding: sliding})
 	return ok, st, b.receive(rec)
 }
@@ -259,7 +259,7 @@ func TestFreshBadCookie(t *testing.T) {
 			r := httptest.NewRequest(http.MethodGet, "https://example.com/", nil)
 			r.Header.Set("Cookie", header)
 			rec := httptest.NewRecorder()
-			st := e.m.Load(rec, r)
+			st := ptr(e.m.Load(rec, r))
 			if e.m.Fresh(rec, r, st, remember.Sliding(10*time.Minute)) {
 				t.Errorf("Fresh() = true; want false")
 			}
@@ -345,13 +345,13 @@ func TestFreshWithoutWriter(t *testing.T) {
 	b := e.browser()
 	e.login(b, alice, false)
 	r := b.request()
-	if !e.m.Fresh(nil, r, e.m.Load(nil, r), remember.Sliding(0)) {
+	if !e.m.Fresh(nil, r, ptr(e.m.Load(nil, r)), remember.Sliding(0)) {
 		t.Errorf("Fresh(nil writer) right after login = false; want true")
 	}
 	e.clock.Set(t0.Add(20 * time.Minute))
 	r = b.request()
 	r.AddCookie(&http.Cookie{Name: freshName, Value: "garbage"})
-	if e.m.Fresh(nil, r, e.m.Load(nil, r), remember.Sliding(0)) {
+	if e.m.Fresh(nil, r, ptr(e.m.Load(nil, r)), remember.Sliding(0)) {
 		t.Errorf("Fresh(nil writer) after the window = true; want false")
 	}
 	if got := e.rej.take(); len(got) != 0 {

@@ -213,7 +213,7 @@ func TestC7LoadWhileRotating(t *testing.T) {
 			<-ready
 			for range 20 {
 				rec := httptest.NewRecorder()
-				st := m.Load(rec, req.Clone(req.Context()))
+				st := ptr(m.Load(rec, req.Clone(req.Context())))
 				if st.Level != remember.Authenticated || st.Data != alice {
 					errs <- "Load() = " + st.Level.String()
 					return

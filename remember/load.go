@@ -8,7 +8,8 @@ import (
 	"github.com/sessionless/sessionless/token"
 )
 
-// Load reads the request's tokens and returns the visitor's [State]. With
+// Load reads the request's tokens and returns the visitor's [State], a
+// value of the caller's (pass its address to Fresh and Update). With
 // a non-nil w it also writes what the request calls for, so it must then
 // run before the response header is written:
 //
@@ -23,9 +24,9 @@ import (
 //
 // Load never fails: whatever the request carries, the worst outcome is an
 // anonymous State.
-func (m *Manager[T]) Load(w http.ResponseWriter, r *http.Request) *State[T] {
+func (m *Manager[T]) Load(w http.ResponseWriter, r *http.Request) State[T] {
 	now := m.now()
-	st := &State[T]{m: m, r: r}
+	st := State[T]{m: m, r: r}
 	if tok, ok := openSlot(m, w, r, &m.auth, now, m.validate); ok {
 		st.Level, st.Data, st.Auth, st.freshFor = Authenticated, tok.Data, tok.Claims, tok.ID
 	}
@@ -46,7 +47,7 @@ func (m *Manager[T]) Load(w http.ResponseWriter, r *http.Request) *State[T] {
 		}
 	}
 	if w != nil && st.Level == Authenticated {
-		m.renew(w, r, st, now)
+		m.renew(w, r, &st, now)
 	}
 	return st
 }

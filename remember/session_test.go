@@ -576,7 +576,7 @@ func TestE8Logout(t *testing.T) {
 	// A sliding fresh cookie too.
 	rec := httptest.NewRecorder()
 	r := b.request()
-	if !e.m.Fresh(rec, r, e.m.Load(nil, r), remember.Sliding(0)) {
+	if !e.m.Fresh(rec, r, ptr(e.m.Load(nil, r)), remember.Sliding(0)) {
 		t.Fatalf("Fresh() right after login = false; want true")
 	}
 	b.receive(rec)

@@ -45,7 +45,7 @@ func TestUpdate(t *testing.T) {
 			e.clock.Set(t0.Add(10 * time.Minute))
 			rec := httptest.NewRecorder()
 			r := b.request()
-			st := e.m.Load(rec, r)
+			st := ptr(e.m.Load(rec, r))
 			if err := e.m.Update(rec, r, st, renamed); err != nil {
 				t.Fatalf("Update: %v", err)
 			}
@@ -91,7 +91,7 @@ func TestUpdateKeepsAbsoluteEnd(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	r := b.request()
-	st := e.m.Load(rec, r)
+	st := ptr(e.m.Load(rec, r))
 	if err := e.m.Update(rec, r, st, bob); err != nil {
 		t.Fatal(err)
 	}
@@ -111,14 +111,14 @@ func TestUpdateFailsBeforeWriting(t *testing.T) {
 	big.Bio = strings.Repeat("b", 5000)
 	rec := httptest.NewRecorder()
 	r := b.request()
-	st := e.m.Load(rec, r)
+	st := ptr(e.m.Load(rec, r))
 	if err := e.m.Update(rec, r, st, big); err == nil {
 		t.Error("Update of a 5000-byte payload with MaxChunks 1 succeeded")
 	}
 	if len(rec.Header()) != 0 || st.Data != alice {
 		t.Errorf("a failed Update wrote %v, State data %+v; want nothing, alice", rec.Header(), st.Data)
 	}
-	anon := e.m.Load(nil, httptest.NewRequest(http.MethodGet, "/", nil))
+	anon := ptr(e.m.Load(nil, httptest.NewRequest(http.MethodGet, "/", nil)))
 	if err := e.m.Update(rec, r, anon, bob); !errors.Is(err, remember.ErrNotKnown) {
 		t.Errorf("Update(anonymous) = %v; want ErrNotKnown", err)
 	}
@@ -234,5 +234,35 @@ func TestHookPanics(t *testing.T) {
 			}()
 			m.Load(rec, r)
 		})
+	}
+}
+
+// TestUpdateKeepsSudo: a sliding fresh window goes on across an Update,
+// which replaces the auth token the fresh token is bound to.
+func TestUpdateKeepsSudo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, remember.Config[User]{})
+	b := e.browser()
+	e.login(b, alice, false)
+	e.clock.Set(t0.Add(time.Minute))
+	if ok, _, _ := e.fresh(b, 2*time.Minute, true); !ok {
+		t.Fatal("Fresh within the password window = false")
+	}
+	e.clock.Set(t0.Add(2 * time.Minute))
+	rec := httptest.NewRecorder()
+	r := b.request()
+	st := ptr(e.m.Load(rec, r))
+	if err := e.m.Update(rec, r, st, bob); err != nil {
+		t.Fatal(err)
+	}
+	if set := b.receive(rec); set[authName] == nil || set[freshName] == nil {
+		t.Fatalf("Update set %v; want the auth token and the fresh token carried over", setNames(set))
+	}
+	e.clock.Set(t0.Add(2*time.Minute + 30*time.Second)) // past the password window
+	if ok, st, _ := e.fresh(b, 2*time.Minute, true); !ok || st.Data != bob {
+		t.Errorf("Fresh(2m, sliding) after Update = %v (data %+v); want true, bob", ok, st.Data)
+	}
+	if rejs := e.rej.take(); len(rejs) != 0 {
+		t.Errorf("rejections %+v; want none", rejs)
 	}
 }

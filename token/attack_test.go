@@ -267,6 +267,15 @@ func TestClaimsShape(t *testing.T) {
 		{"D5/iat -1", obj(m("jti", jti), m("iat", "-1"), m("exp", exp), m("data", data))},
 		{"D5/auth_time 0", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("auth_time", "0"), m("data", data))},
 		{"D5/auth_time string", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("auth_time", `"1"`), m("data", data))},
+		// Data last, as Seal writes it, is left to the decoder unscanned:
+		// whatever follows it must still be refused.
+		{"A14/data last, then an unknown member", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("data", data), m("admin", "true"))},
+		{"A14/data last, then auth_time after iat", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("data", data), m("auth_time", exp))},
+		{"A14/data last, then a second value", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("data", data+" 5"))},
+		{"A14/data last, then a brace", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("data", data)) + `}`},
+		{"A14/data last, then a comma", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("data", data+","))},
+		{"A14/data last, no closing brace", `{"jti":` + jti + `,"iat":` + iat + `,"exp":` + exp + `,"data":` + data},
+		{"A14/data last, only whitespace", `{"jti":` + jti + `,"iat":` + iat + `,"exp":` + exp + `,"data": 	 }`},
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
@@ -281,12 +290,18 @@ func TestClaimsShape(t *testing.T) {
 		{"with auth_time", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("auth_time", iat), m("data", data))},
 		{"data with braces in strings", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("data", `{"name":"}\"{,]","roles":["[","\\"]}`))},
 		{"data null", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("data", "null"))},
+		{"data last, then auth_time", obj(m("jti", jti), m("iat", iat), m("exp", exp), m("data", data), m("auth_time", iat))},
+		{"data last, whitespace around", obj(m("jti", jti), m("iat", iat), m("exp", exp), `"data": `+"\n\t"+data+" \r\n")},
 	}
 	for _, tt := range accepted {
 		t.Run("accepted/"+tt.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := c.Open(forge(t, k, header(f.primID), []byte(tt.pt)), t0); err != nil {
+			got, err := c.Open(forge(t, k, header(f.primID), []byte(tt.pt)), t0)
+			if err != nil {
 				t.Fatalf("Open(%s) = %v; want ok", tt.pt, err)
+			}
+			if strings.Contains(tt.pt, "auth_time") && !got.AuthTime.Equal(t0) {
+				t.Errorf("Open(%s): AuthTime = %v; want %v", tt.pt, got.AuthTime, t0)
 			}
 		})
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/sessionless/sessionless/token"
 )
 
 // jsonUnmarshal decodes as Open decodes the data (go-json-experiment/json),
@@ -74,6 +76,69 @@ func BenchmarkReject(b *testing.B) {
 			for b.Loop() {
 				if _, err := c.Open(tc.raw, now); err == nil {
 					b.Fatal("accepted")
+				}
+			}
+		})
+	}
+}
+
+// sizedUser is a payload of about size bytes of JSON: the test user and
+// notes, the shape visitor data takes.
+type sizedUser struct {
+	User
+	Notes []string `json:"notes"`
+}
+
+func payloadOf(size int) sizedUser {
+	u := sizedUser{User: alice}
+	for n := 130; n < size; n += 40 {
+		u.Notes = append(u.Notes, strings.Repeat("n", 36))
+	}
+	return u
+}
+
+var benchSizes = []struct {
+	name string
+	size int
+}{{"200B", 200}, {"1KB", 1 << 10}, {"3KB", 3 << 10}, {"8KB", 8 << 10}}
+
+// BenchmarkSealSize and BenchmarkOpenSize sweep the payload size up to
+// the 8 KB of data that chunked cookies carry.
+func BenchmarkSealSize(b *testing.B) {
+	f := newFixture(b)
+	for _, s := range benchSizes {
+		b.Run(s.name, func(b *testing.B) {
+			c, err := token.New[sizedUser](f.ring, token.Config{Purpose: "auth", MaxLength: token.MaxLengthLimit})
+			if err != nil {
+				b.Fatal(err)
+			}
+			data, p := payloadOf(s.size), params(t0, 30*time.Minute)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Seal(p, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkOpenSize(b *testing.B) {
+	f := newFixture(b)
+	for _, s := range benchSizes {
+		b.Run(s.name, func(b *testing.B) {
+			c, err := token.New[sizedUser](f.ring, token.Config{Purpose: "auth", MaxLength: token.MaxLengthLimit})
+			if err != nil {
+				b.Fatal(err)
+			}
+			tok, err := c.Seal(params(t0, 30*time.Minute), payloadOf(s.size))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Open(tok, t0); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})

@@ -32,9 +32,10 @@ func (e *tooLongError) Error() string {
 }
 func (e *tooLongError) Is(target error) bool { return target == ErrTooLong }
 
-// MaxDataDepth is how deeply the data may nest arrays and objects: a
-// token whose data nests deeper is refused by Open (and by every earlier
-// version), so Seal refuses to seal it.
+// MaxDataDepth is how deeply the data may nest arrays and objects. Every
+// version of Open before issue 13 refuses a token whose data nests deeper
+// (its claims parser scanned the data), so Seal refuses to seal one, and
+// servers of both versions open every token either seals.
 const MaxDataDepth = maxDepth
 
 // dataCheck is what Seal checks of the encoded data of a payload type, so
@@ -114,22 +115,37 @@ func plainType(t reflect.Type, depth int, visiting map[reflect.Type]bool) bool {
 }
 
 // plainStruct is plainType for the fields of a struct at depth. Embedded
-// fields, options other than omitempty and repeated names are left to
-// Seal's check: the two JSON packages differ on them.
+// structs without a tag are inlined by both JSON packages; embedded
+// pointers, options other than omitempty and repeated names are left to
+// Seal's check: the two packages differ on them.
 func plainStruct(t reflect.Type, depth int, visiting map[reflect.Type]bool) bool {
-	names := map[string]bool{}
+	return plainFields(t, depth, visiting, map[string]bool{})
+}
+
+// plainFields adds the JSON names of t's fields, inlined ones included, to
+// names, and reports whether every field is plain and no name repeats.
+func plainFields(t reflect.Type, depth int, visiting map[reflect.Type]bool, names map[string]bool) bool {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
 		if tag == "-" || (!f.IsExported() && !f.Anonymous) {
 			continue
 		}
-		if f.Anonymous {
-			return false
-		}
 		name, opts, _ := strings.Cut(tag, ",")
 		if opts != "" && opts != "omitempty" || strings.HasPrefix(name, "'") {
 			return false
+		}
+		if f.Anonymous && name == "" {
+			if f.Type.Kind() != reflect.Struct || hasMarshaler(f.Type) || visiting[f.Type] {
+				return false
+			}
+			visiting[f.Type] = true
+			ok := plainFields(f.Type, depth, visiting, names)
+			delete(visiting, f.Type)
+			if !ok {
+				return false
+			}
+			continue
 		}
 		if name == "" {
 			name = f.Name

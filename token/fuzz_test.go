@@ -101,11 +101,11 @@ func FuzzOpen(f *testing.F) {
 func FuzzSealOpen(f *testing.F) {
 	r := loadVectorRing(&testing.T{}, "keyring.json")
 	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-	c, err := token.New[json.RawMessage](r, token.Config{Purpose: "auth", MaxLength: token.MaxMaxLength})
+	c, err := token.New[json.RawMessage](r, token.Config{Purpose: "auth", MaxLength: token.MaxLengthLimit})
 	if err != nil {
 		f.Fatal(err)
 	}
-	dyn, err := token.New[any](r, token.Config{Purpose: "auth", MaxLength: token.MaxMaxLength})
+	dyn, err := token.New[any](r, token.Config{Purpose: "auth", MaxLength: token.MaxLengthLimit})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -44,12 +44,25 @@ func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
 	}
 	w := getWork()
 	defer putWork(w)
-	cl, k, data, err := c.open(keys, w, raw, d, now)
+	k, pt, err := c.authenticate(keys, w, raw, d)
+	if err != nil {
+		return nil, err
+	}
+	return c.read(keys, k, pt, now, false)
+}
+
+// read checks the claims of the authentic plaintext pt at now and decodes
+// its data; with scan, the claims parser scans the data (parseClaims).
+func (c *Codec[T]) read(keys *keySet, k *key, pt []byte, now time.Time, scan bool) (*Token[T], error) {
+	cl, data, tentative, err := c.claims(keys, k, pt, now, scan)
 	if err != nil {
 		return nil, err
 	}
 	t := &Token[T]{Claims: cl}
 	if err := jsonv2.Unmarshal(data, &t.Data, decodeOptions); err != nil {
+		if tentative {
+			return c.read(keys, k, pt, now, true) // the data was not last, or the object is malformed
+		}
 		// Authentic, so ours or a key holder's, but not a T.
 		k.use.reject(ReasonBadClaims)
 		return nil, errBadClaims
@@ -83,69 +96,75 @@ func (c *Codec[T]) shape(raw string) (dots, bool) {
 	return dots{d1, d2, d3, d4}, true
 }
 
-// open does every check and returns the claims and the data's JSON (in w).
-func (c *Codec[T]) open(keys *keySet, w *work, raw string, d dots, now time.Time) (Claims, *key, []byte, error) {
-	var cl Claims
-	d1, d2, d3 := d.d1, d.d2, d.d3
+// authenticate decodes the token (in w) and authenticates it under the
+// key its kid names: it returns the key and the plaintext, or the refusal.
+func (c *Codec[T]) authenticate(keys *keySet, w *work, raw string, d dots) (*key, []byte, error) {
 	w.in = append(w.in[:0], raw...) // encoding/base64 decodes from []byte
 	in := w.in
-	hl := b64.DecodedLen(d1)
-	if hl > maxHeaderJSON {
-		return fail(keys, errMalformed)
-	}
-	hdr, ok := decodeInto(w.hdr[:hl], in[:d1])
+	kid, ok := decodeParts(w, in, d)
 	if !ok {
-		return fail(keys, errMalformed)
-	}
-	kid, ok := parseHeader(hdr)
-	if !ok {
-		return fail(keys, errMalformed)
-	}
-	if _, ok := decodeInto(w.ek[:], in[d1+1:d2]); !ok {
-		return fail(keys, errMalformed)
-	}
-	if _, ok := decodeInto(w.iv[:], in[d2+1:d3]); !ok {
-		return fail(keys, errMalformed)
-	}
-	if !decodeBody(w, in, d) {
 		return fail(keys, errMalformed)
 	}
 	k := keys.byID[string(kid)]
 	if k == nil {
 		return fail(keys, errUnknownKey)
 	}
-
-	// Authenticate: unwrap the content key, then open GCM.
-	pt, ok := decrypt(k.kek, w, in[:d1])
+	// Unwrap the content key, then open GCM.
+	pt, ok := decrypt(k.kek, w, in[:d.d1])
 	if !ok {
-		return c.badTag(keys, k, w, in, d)
+		return nil, nil, c.badTag(keys, k, w, in, d)
 	}
+	return k, pt, nil
+}
 
-	// Authentic from here on.
-	cl.KeyID = k.id
+// decodeParts decodes the header, the wrapped key, the IV, the ciphertext
+// and the tag of the token in into w, and returns the header's kid.
+func decodeParts(w *work, in []byte, d dots) (kid []byte, ok bool) {
+	hl := b64.DecodedLen(d.d1)
+	if hl > maxHeaderJSON {
+		return nil, false
+	}
+	hdr, ok := decodeInto(w.hdr[:hl], in[:d.d1])
+	if ok {
+		kid, ok = parseHeader(hdr)
+	}
+	if ok {
+		_, ok = decodeInto(w.ek[:], in[d.d1+1:d.d2])
+	}
+	if ok {
+		_, ok = decodeInto(w.iv[:], in[d.d2+1:d.d3])
+	}
+	return kid, ok && decodeBody(w, in, d)
+}
+
+// claims reads and checks the claims of the authentic plaintext pt at
+// now, and returns them with the data's JSON (see parseClaims for scan
+// and tentative).
+func (c *Codec[T]) claims(keys *keySet, k *key, pt []byte, now time.Time, scan bool) (Claims, []byte, bool, error) {
+	cl := Claims{KeyID: k.id}
 	var iat, exp, auth int64
-	data, ok := parseClaims(pt, &cl.ID, &iat, &exp, &auth)
+	data, tentative, ok := parseClaims(pt, &cl.ID, &iat, &exp, &auth, scan)
 	if !ok || exp <= iat || (auth != 0 && auth > iat) {
 		k.use.reject(ReasonBadClaims)
-		return cl, nil, nil, errBadClaims
+		return cl, nil, false, errBadClaims
 	}
 	cl.IssuedAt, cl.Expiry = time.Unix(iat, 0), time.Unix(exp, 0)
 	if auth != 0 {
 		cl.AuthTime = time.Unix(auth, 0)
 	}
+	var err error
 	switch {
 	case now.Sub(cl.Expiry) >= c.leeway: // RFC 7519 §4.1.4: not "on or after" exp
-		k.use.reject(ReasonExpired)
-		return cl, nil, nil, &TimeError{Claims: cl, err: ErrExpired}
+		err = ErrExpired
 	case cl.IssuedAt.Sub(now) > c.leeway:
-		k.use.reject(ReasonNotYetValid)
-		return cl, nil, nil, &TimeError{Claims: cl, err: ErrNotYetValid}
+		err = ErrNotYetValid
+	case !keys.ring.RevokeBefore().IsZero() && cl.IssuedAt.Before(keys.ring.RevokeBefore()):
+		err = ErrRevoked
+	default:
+		return cl, data, tentative, nil
 	}
-	if rb := keys.ring.RevokeBefore(); !rb.IsZero() && cl.IssuedAt.Before(rb) {
-		k.use.reject(ReasonRevoked)
-		return cl, nil, nil, &TimeError{Claims: cl, err: ErrRevoked}
-	}
-	return cl, k, data, nil
+	k.use.reject(ReasonOf(err))
+	return cl, nil, false, &TimeError{Claims: cl, err: err}
 }
 
 // decodeBody decodes the ciphertext and the tag of the token in into
@@ -184,23 +203,23 @@ func decrypt(kek *keywrap.KEK, w *work, aad []byte) ([]byte, bool) {
 // [*WrongPurposeError] if it is authentic under the same key id for one of
 // the codec's other purposes, else as bad_tag. Only this failure path pays
 // for the other purposes.
-func (c *Codec[T]) badTag(keys *keySet, k *key, w *work, in []byte, d dots) (Claims, *key, []byte, error) {
+func (c *Codec[T]) badTag(keys *keySet, k *key, w *work, in []byte, d dots) error {
 	for _, other := range c.others {
 		// decodeBody again: a failed GCM open wipes the ciphertext.
 		if ko := keys.otherPurposeKey(other, k.id); ko != nil && decodeBody(w, in, d) {
 			if _, ok := decrypt(ko, w, in[:d.d1]); ok {
 				k.use.reject(ReasonWrongPurpose)
-				return Claims{}, nil, nil, &WrongPurposeError{Purpose: other}
+				return &WrongPurposeError{Purpose: other}
 			}
 		}
 	}
 	k.use.reject(ReasonBadTag)
-	return Claims{}, nil, nil, errBadTag
+	return errBadTag
 }
 
-func fail(keys *keySet, err error) (Claims, *key, []byte, error) {
+func fail(keys *keySet, err error) (*key, []byte, error) {
 	keys.use.reject(err.(*invalidError).reason)
-	return Claims{}, nil, nil, err
+	return nil, nil, err
 }
 
 // decodeInto decodes the canonical unpadded base64url s into exactly

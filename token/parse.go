@@ -64,7 +64,15 @@ func validKid(kid []byte) bool {
 // maxTimestamp written as plain digits, and data (required, any JSON value,
 // returned unparsed). Unknown or repeated members, escapes in member names,
 // and anything after the object are refused.
-func parseClaims(pt []byte, jti *ID, iat, exp, auth *int64) (data []byte, ok bool) {
+//
+// The data is left to the decoder, which validates it anyway: when data
+// comes after jti, iat and exp, as Seal writes it, it is taken to be the
+// last member, and everything up to the object's closing brace is returned
+// unscanned with tentative set. If that is not one JSON value (the decoder
+// refuses trailing bytes), the data was not last or the object is
+// malformed: the caller parses again with scan set, which finds the data's
+// end by scanning it, and so reads the members after it too.
+func parseClaims(pt []byte, jti *ID, iat, exp, auth *int64, scan bool) (data []byte, tentative, ok bool) {
 	p := parser{b: pt}
 	var seen [5]bool
 	if !p.object(func(key []byte) bool {
@@ -102,16 +110,20 @@ func parseClaims(pt []byte, jti *ID, iat, exp, auth *int64) (data []byte, ok boo
 		case 3:
 			return p.timestamp(auth)
 		default:
+			if !scan && seen[0] && seen[1] && seen[2] {
+				data, tentative = p.rest()
+				return tentative
+			}
 			data = p.value()
 			return data != nil
 		}
 	}) || !p.end() {
-		return nil, false
+		return nil, false, false
 	}
 	if !seen[0] || !seen[1] || !seen[2] || !seen[4] {
-		return nil, false
+		return nil, false, false
 	}
-	return data, true
+	return data, tentative, true
 }
 
 // parser is a minimal strict JSON reader for the header and the claims.
@@ -216,6 +228,28 @@ func (p *parser) timestamp(v *int64) bool {
 	*v = n
 	return true
 }
+
+// rest returns what lies between the parser's position and the closing
+// brace of the object, trimmed, and leaves the parser at that brace: the
+// last member's value, if the object is well formed.
+func (p *parser) rest() ([]byte, bool) {
+	end := len(p.b)
+	for end > p.i && isSpace(p.b[end-1]) {
+		end--
+	}
+	if end == p.i || p.b[end-1] != '}' {
+		return nil, false
+	}
+	p.ws()
+	v := p.b[p.i : end-1]
+	for len(v) > 0 && isSpace(v[len(v)-1]) {
+		v = v[:len(v)-1]
+	}
+	p.i = end - 1
+	return v, len(v) > 0
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // value skips one JSON value and returns its bytes. It finds the value's
 // end (strings with escapes, nested objects and arrays, scalars) without

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/sessionless/sessionless/internal/keywrap"
 )
 
 // minTokenLen is shorter than any token Seal can produce.
@@ -41,12 +43,34 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 
 	w := getWork()
 	defer putWork(w)
-
 	w.random(w.rnd[:])
 	cek, iv, jti := w.rnd[:32], w.rnd[32:44], w.rnd[44:60]
+	pt, err := c.plaintext(w, jti, iat, exp, auth, data)
+	if err != nil {
+		return "", Claims{}, err
+	}
+	aad := c.header(k.id)
+	n := len(aad) + 1 + encKeyLen + 1 + ivLen + 1 + b64.EncodedLen(len(pt)) + 1 + tagLen
+	if n > c.maxLen {
+		return "", Claims{}, &tooLongError{n, c.maxLen}
+	}
+	out, err := encrypt(w, k.kek, cek, iv, pt, aad, n)
+	if err != nil {
+		return "", Claims{}, err
+	}
+	k.use.seal()
+	cl := Claims{KeyID: k.id, IssuedAt: time.Unix(iat, 0), Expiry: time.Unix(exp, 0)}
+	copy(cl.ID[:], jti)
+	if auth != 0 {
+		cl.AuthTime = time.Unix(auth, 0)
+	}
+	return string(out), cl, nil
+}
 
-	// Plaintext: the claims, then the data, written in place in the buffer
-	// that GCM then encrypts (with room for the tag).
+// plaintext writes the claims, then the data, in place in w.buf, the
+// buffer that GCM then encrypts (with room for the tag), and returns it.
+// It fails if the data does not encode, or would not open (ErrData).
+func (c *Codec[T]) plaintext(w *work, jti []byte, iat, exp, auth int64, data T) ([]byte, error) {
 	pt := w.buf[:0]
 	pt = append(pt, `{"jti":"`...)
 	pt = b64.AppendEncode(pt, jti)
@@ -65,57 +89,58 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 	v := c.vals.Get().(*T)
 	*v = data
 	w.app = pt
-	err = w.enc.Encode(v)
+	err := w.enc.Encode(v)
 	pt = w.app
 	w.app = nil
 	var zero T
 	*v = zero
 	c.vals.Put(v)
+	w.buf = pt // whatever happens, wiped and reused by putWork
 	if err != nil {
-		w.buf = pt
-		return "", Claims{}, fmt.Errorf("token: encoding the data: %w", err)
+		return nil, fmt.Errorf("token: encoding the data: %w", err)
 	}
 	if c.check == checkAll {
 		if err := checkData[T](pt[dataStart : len(pt)-1]); err != nil {
-			w.buf = pt
-			return "", Claims{}, err
+			return nil, err
 		}
 	}
 	pt = append(pt[:len(pt)-1], '}') // Encode ends with a newline
 	if cap(pt) < len(pt)+16 {
 		pt = append(make([]byte, 0, len(pt)+16+len(pt)/4), pt...)
+		clear(w.buf)
 	}
 	w.buf = pt
+	return pt, nil
+}
 
-	// The protected header, encoded: the GCM additional data and the first
-	// part of the token. It depends only on the key, so it is kept for
-	// the primary key.
-	id := k.id
+// header returns the encoded protected header of the key id: the GCM
+// additional data and the first part of the token. It depends only on
+// the key, so it is kept for the last key that sealed.
+func (c *Codec[T]) header(id string) []byte {
 	hc := c.hdr.Load()
 	if hc == nil || hc.kid != id {
 		h := headerPrefix + id + headerSuffix
 		hc = &encodedHeader{kid: id, b64: b64.AppendEncode(nil, []byte(h))}
 		c.hdr.Store(hc)
 	}
-	aad := hc.b64
+	return hc.b64
+}
 
-	n := len(aad) + 1 + encKeyLen + 1 + ivLen + 1 + b64.EncodedLen(len(pt)) + 1 + tagLen
-	if n > c.maxLen {
-		return "", Claims{}, &tooLongError{n, c.maxLen}
-	}
-
-	k.kek.Wrap(w.ek[:], cek, w.scratch[:])
+// encrypt wraps cek under kek, encrypts pt in place with AES-256-GCM under
+// cek and iv with the additional data aad, and writes the n-byte token in
+// w.out.
+func encrypt(w *work, kek *keywrap.KEK, cek, iv, pt, aad []byte, n int) ([]byte, error) {
+	kek.Wrap(w.ek[:], cek, w.scratch[:])
 	block, err := aes.NewCipher(cek)
 	if err != nil {
-		return "", Claims{}, err
+		return nil, err
 	}
 	gcm, err := cipher.NewGCM(block)
 	if err != nil {
-		return "", Claims{}, err
+		return nil, err
 	}
 	ct := gcm.Seal(pt[:0], iv, pt, aad)
 	body, tag := ct[:len(ct)-16], ct[len(ct)-16:]
-
 	if cap(w.out) < n {
 		w.out = make([]byte, 0, n)
 	}
@@ -129,13 +154,7 @@ func (c *Codec[T]) SealClaims(p Params, data T) (string, Claims, error) {
 	out = append(out, '.')
 	out = b64.AppendEncode(out, tag)
 	w.out = out
-	k.use.seal()
-	cl := Claims{KeyID: id, IssuedAt: time.Unix(iat, 0), Expiry: time.Unix(exp, 0)}
-	copy(cl.ID[:], jti)
-	if auth != 0 {
-		cl.AuthTime = time.Unix(auth, 0)
-	}
-	return string(out), cl, nil
+	return out, nil
 }
 
 var errParams = errors.New("token: invalid Params")

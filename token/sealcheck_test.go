@@ -122,3 +122,27 @@ func TestSealDepthBound(t *testing.T) {
 		t.Errorf("data (-want +got):\n%s", diff)
 	}
 }
+
+// TestSealEmbedded: an embedded struct, which Seal does not check per
+// value, comes back equal from Open.
+func TestSealEmbedded(t *testing.T) {
+	t.Parallel()
+	type withNotes struct {
+		User
+		Notes []string `json:"notes,omitempty"`
+	}
+	c := newCodec[withNotes](t, newFixture(t).ring, "auth")
+	for _, in := range []withNotes{{User: alice, Notes: []string{"a", "b"}}, {User: alice}, {}} {
+		tok, err := c.Seal(params(t0, time.Hour), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Open(tok, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(in, got.Data); diff != "" {
+			t.Errorf("data (-want +got):\n%s", diff)
+		}
+	}
+}

@@ -17,8 +17,13 @@ const (
 	// DefaultMaxLength is the default bound on a token's length: what fits
 	// in one cookie.
 	DefaultMaxLength = 4096
-	// MaxMaxLength is the largest [Config.MaxLength] allowed.
-	MaxMaxLength = 64 << 10
+	// MaxLengthLimit is the largest [Config.MaxLength] allowed: 64 KiB,
+	// some 16 cookies' worth.
+	MaxLengthLimit = 64 << 10
+	// MaxMaxLength is MaxLengthLimit under its former name.
+	//
+	// Deprecated: Use MaxLengthLimit.
+	MaxMaxLength = MaxLengthLimit
 	// DefaultLeeway is the default tolerance for clock differences between
 	// servers, as in iron and Fernet.
 	DefaultLeeway = 60 * time.Second
@@ -191,7 +196,7 @@ type Config struct {
 	// [A-Za-z0-9._-]{1,64}, such as "auth", "remember", "email-verify".
 	Purpose string
 	// MaxLength is the longest token Open decodes and Seal produces, in
-	// bytes. If zero, DefaultMaxLength (4096); at most MaxMaxLength.
+	// bytes. If zero, DefaultMaxLength (4096); at most MaxLengthLimit.
 	MaxLength int
 	// Leeway is the tolerance for clock differences when checking exp and
 	// iat. If zero, DefaultLeeway (60 s); a negative value means none; at
@@ -244,8 +249,8 @@ func New[T any](src keyring.Source, cfg Config) (*Codec[T], error) {
 	switch {
 	case c.maxLen == 0:
 		c.maxLen = DefaultMaxLength
-	case c.maxLen < minTokenLen || c.maxLen > MaxMaxLength:
-		return nil, fmt.Errorf("token: MaxLength %d out of range [%d, %d]", c.maxLen, minTokenLen, MaxMaxLength)
+	case c.maxLen < minTokenLen || c.maxLen > MaxLengthLimit:
+		return nil, fmt.Errorf("token: MaxLength %d out of range [%d, %d]", c.maxLen, minTokenLen, MaxLengthLimit)
 	}
 	switch {
 	case c.leeway == 0:

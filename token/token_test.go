@@ -161,7 +161,7 @@ func TestNew(t *testing.T) {
 		{"purpose with space", f.ring, token.Config{Purpose: "a b"}, false},
 		{"purpose too long", f.ring, token.Config{Purpose: strings.Repeat("p", 65)}, false},
 		{"MaxLength too small", f.ring, token.Config{Purpose: "auth", MaxLength: 10}, false},
-		{"MaxLength too large", f.ring, token.Config{Purpose: "auth", MaxLength: token.MaxMaxLength + 1}, false},
+		{"MaxLength too large", f.ring, token.Config{Purpose: "auth", MaxLength: token.MaxLengthLimit + 1}, false},
 		{"MaxLength negative", f.ring, token.Config{Purpose: "auth", MaxLength: -1}, false},
 		{"Leeway too large", f.ring, token.Config{Purpose: "auth", Leeway: time.Hour}, false},
 		{"nil source", nil, token.Config{Purpose: "auth"}, false},

@@ -61,13 +61,19 @@ func (w *work) random(p []byte) {
 	w.roff += len(p)
 }
 
+// maxPooled bounds the buffers a pooled work keeps: those of the longest
+// token a codec may allow (MaxLengthLimit), so that large Seals and Opens
+// reuse their buffers (and their read-ahead randomness) too. Only the
+// encoder's output of data that turns out too long can grow beyond it.
+const maxPooled = MaxLengthLimit + MaxLengthLimit/4
+
 // putWork wipes key material and plaintext, and returns w to the pool
-// unless its buffers grew unusually large.
+// unless a buffer grew beyond maxPooled.
 func putWork(w *work) {
 	clear(w.rnd[:])
 	clear(w.cek[:])
 	clear(w.buf)
-	if cap(w.buf) > 2*DefaultMaxLength || cap(w.in) > 2*DefaultMaxLength {
+	if cap(w.buf) > maxPooled || cap(w.in) > maxPooled || cap(w.out) > maxPooled {
 		return
 	}
 	w.in, w.buf, w.out = w.in[:0], w.buf[:0], w.out[:0]

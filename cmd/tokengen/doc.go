@@ -31,7 +31,8 @@
 // # Files and secrets
 //
 // Every write goes through [keyring.Create] or [keyring.Save]: the file is
-// replaced atomically (temporary file, fsync, rename) with mode 0600. A file
+// replaced atomically (temporary file, fsync, rename), keeping its owner
+// and a mode the permission rule accepts (any other becomes 0600). A file
 // is loaded by the library's rule, [keyring.CheckFileMode] (owned by the
 // user with no access for others, or owned by root and at most readable by
 // its group); -insecure-allow-readable loads a refused one with a warning.

@@ -91,7 +91,9 @@ func (c *cli) loadForUpdate(k *keyringFlags) (r *keyring.Ring, unlock func(), er
 
 // save writes r where it was read from: it replaces the keyring file
 // through [keyring.Save], which follows a symbolic link and keeps the
-// file's owner, or writes the document to stdout, and nothing else.
+// file's owner (and its mode if the permission rule accepts it, else makes
+// it 0600: then tokengen warns), or writes the document to stdout, and
+// nothing else.
 func (c *cli) save(k *keyringFlags, r *keyring.Ring) error {
 	if k.stdio() {
 		return c.writeStdout(r)
@@ -100,9 +102,13 @@ func (c *cli) save(k *keyringFlags, r *keyring.Ring) error {
 	if err := keyring.Save(k.path, r); err != nil {
 		return err
 	}
-	if statErr == nil {
-		if perm := before.Mode().Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
-			c.warnf("%s was mode %04o and is now 0600: a server that reads it as group or other can no longer load it", k.path, perm)
+	if statErr != nil {
+		return nil
+	}
+	if after, err := os.Stat(k.path); err == nil && runtime.GOOS != "windows" {
+		was, is := before.Mode().Perm(), after.Mode().Perm()
+		if was != is && was&0o077 != 0 {
+			c.warnf("%s was mode %04o and is now %04o: a server that reads it as its group or as another user can no longer load it", k.path, was, is)
 		}
 	}
 	return nil

@@ -98,7 +98,7 @@ func TestBadFile(t *testing.T) {
 			return "tokengen: error: keyring file " + p + " does not exist\ntokengen: hint: create one with: tokengen init -keyring " + p + "\n"
 		}},
 		{"not JSON", "secret: " + secret, func(p string) string {
-			return "tokengen: error: " + p + ": keyring: invalid keyring: JSON syntax error at byte 1\n"
+			return "tokengen: error: " + p + ": keyring: invalid keyring: JSON syntax error at byte 0\n"
 		}},
 		{"empty", " ", func(p string) string {
 			return "tokengen: error: " + p + ": keyring: invalid keyring: truncated document\n"
@@ -202,11 +202,11 @@ next  primary    2026-11-23T06:00:00Z  2026-11-23T08:00:00Z  -
 revoke_before: 2026-11-23T06:30:00Z
 `, "")
 	var got struct {
-		Keys         []keyring.KeyState `json:"keys"`
-		RevokeBefore time.Time          `json:"revoke_before"`
+		Keys         []keyring.KeyStatus `json:"keys"`
+		RevokeBefore time.Time           `json:"revoke_before"`
 	}
 	r := e.cmd("list", "-json")
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got.Keys) != 3 || got.Keys[2].State != keyring.StatePrimary {
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got.Keys) != 3 || got.Keys[2].Stage != keyring.StagePrimary {
 		t.Errorf("list -json = %q, %v; want three keys, next primary", r.stdout, err)
 	}
 	if want := time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC); !got.RevokeBefore.Equal(want) {
@@ -632,11 +632,12 @@ func TestFileMode(t *testing.T) {
 	}
 }
 
-// TestWriteMode: a write makes the file mode 0600, and says so when it was
-// not, since a server that read it as its group may no longer.
+// TestWriteMode: a write keeps a mode the permission rule accepts (as
+// keyring.Save does), and makes any other 0600, saying so when the group
+// or others lose access: a server that read it so no longer can.
 func TestWriteMode(t *testing.T) {
 	t.Parallel()
-	for _, mode := range []os.FileMode{0o644, 0o640, 0o400} {
+	for _, mode := range []os.FileMode{0o600, 0o400, 0o640, 0o644, 0o660} {
 		t.Run(mode.String(), func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
@@ -645,13 +646,18 @@ func TestWriteMode(t *testing.T) {
 			if err := os.Chmod(e.path, mode); err != nil {
 				t.Fatal(err)
 			}
-			r := e.cmd("rotate", "-insecure-allow-readable")
-			note := ""
-			if mode&0o077 != 0 {
-				note = "tokengen: warning: " + e.path + " was mode " + strconvOctal(mode) + " and is now 0600: a server that reads it as group or other can no longer load it\n"
+			fi, err := os.Stat(e.path)
+			if err != nil {
+				t.Fatal(err)
 			}
+			want, note := mode, ""
+			if keyring.CheckFileMode(e.path, fi) != nil {
+				want = 0o600
+				note = "tokengen: warning: " + e.path + " was mode " + strconvOctal(mode) + " and is now 0600: a server that reads it as its group or as another user can no longer load it\n"
+			}
+			r := e.cmd("rotate", "-insecure-allow-readable")
 			check(t, "rotate -insecure-allow-readable", r, 0, re(`added key .*`), re(`(tokengen: warning: loaded anyway .*\n)?`+regexp.QuoteMeta(note)))
-			e.checkFile()
+			e.checkFileMode(want)
 		})
 	}
 }

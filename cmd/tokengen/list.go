@@ -33,8 +33,8 @@ Example:
 
 // listJSON is what list -json prints.
 type listJSON struct {
-	Keys         []keyring.KeyState `json:"keys"`
-	RevokeBefore *time.Time         `json:"revoke_before,omitempty"`
+	Keys         []keyring.KeyStatus `json:"keys"`
+	RevokeBefore *time.Time          `json:"revoke_before,omitempty"`
 }
 
 func (c *cli) cmdList(args []string) error {
@@ -52,7 +52,7 @@ func (c *cli) cmdList(args []string) error {
 		return err
 	}
 	now := c.now()
-	states := r.States(now, *maxAge)
+	states := r.Lifecycle(now, *maxAge)
 	for i := range states {
 		s := &states[i]
 		s.Created, s.Activates = s.Created.UTC(), s.Activates.UTC()
@@ -81,7 +81,7 @@ func (c *cli) cmdList(args []string) error {
 }
 
 // listTable prints the states as a table, and revokeBefore if it is set.
-func (c *cli) listTable(states []keyring.KeyState, revokeBefore time.Time) {
+func (c *cli) listTable(states []keyring.KeyStatus, revokeBefore time.Time) {
 	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATE\tCREATED\tACTIVATES\tSUPERSEDED")
 	for _, s := range states {
@@ -89,7 +89,7 @@ func (c *cli) listTable(states []keyring.KeyState, revokeBefore time.Time) {
 		if !s.Superseded.IsZero() {
 			sup = formatTime(s.Superseded)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.State, formatTime(s.Created), formatTime(s.Activates), sup)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Stage, formatTime(s.Created), formatTime(s.Activates), sup)
 	}
 	tw.Flush()
 	if !revokeBefore.IsZero() {

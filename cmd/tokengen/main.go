@@ -76,9 +76,10 @@ DUR is a Go duration (90s, 15m, 1h30m) or a number of days (31d). TIME is
 RFC 3339 (2026-11-23T07:30:00Z) or "now". The permission rule: a keyring
 file is owned by the user running tokengen with no access for group or
 others (0600, 0400), or owned by root and at most readable by its group
-(0640, 0440); never readable by others. A write is atomic and makes the file
-mode 0600. The commands that change it lock FILE.lock beside it, so two at
-the same moment take turns.
+(0640, 0440); never readable by others. A write is atomic, keeps the owner
+and a mode the rule accepts, and makes any other mode 0600. The commands
+that change it lock FILE.lock beside it, so two at the same moment take
+turns.
 
 Examples:
     $ export SESSIONLESS_KEYRING_FILE=/etc/myapp/keyring.json

@@ -332,6 +332,9 @@ func check(t *testing.T, what string, r result, code int, stdout, stderr any) {
 // re compiles an expectation that must match the whole output.
 func re(s string) *regexp.Regexp { return regexp.MustCompile(`\A(?s:` + s + `)\z`) }
 
+// versionRE matches what -version prints (see TestBuildVersion).
+var versionRE = re(`(\(devel\)( revision [0-9a-f]{12}(, modified)?)?|v\S+)\n`)
+
 // idRE matches a generated key id.
 const idRE = `[A-Za-z0-9_-]{8}`
 
@@ -340,12 +343,18 @@ const idRE = `[A-Za-z0-9_-]{8}`
 // is left beside it. It returns the ring.
 func (e *env) checkFile(ids ...string) *keyring.Ring {
 	e.t.Helper()
+	return e.checkFileMode(0o600, ids...)
+}
+
+// checkFileMode is checkFile for a file of mode m.
+func (e *env) checkFileMode(m os.FileMode, ids ...string) *keyring.Ring {
+	e.t.Helper()
 	fi, err := os.Stat(e.path)
 	if err != nil {
 		e.t.Fatalf("keyring file: %v", err)
 	}
-	if m := fi.Mode(); m != 0o600 {
-		e.t.Errorf("keyring file mode = %v; want -rw-------", m)
+	if fi.Mode() != m {
+		e.t.Errorf("keyring file mode = %v; want %v", fi.Mode(), m)
 	}
 	r, err := keyring.LoadFile(e.path, keyring.LoadOptions{})
 	if err != nil {
@@ -460,8 +469,8 @@ func TestTopLevel(t *testing.T) {
 		{"help", []string{"help"}, 0, usage, ""},
 		{"help rotate", []string{"help", "rotate"}, 0, rotateUsage, ""},
 		{"help unknown", []string{"help", "nope"}, 2, "", "tokengen: error: help takes one command name: export-key, init, list, open, promote, retire, revoke, rotate, seal\n" + hint},
-		{"-version", []string{"-version"}, 0, "(devel)\n", ""},
-		{"--version", []string{"--version"}, 0, "(devel)\n", ""},
+		{"-version", []string{"-version"}, 0, versionRE, ""},
+		{"--version", []string{"--version"}, 0, versionRE, ""},
 		{"-version and a command", []string{"-version", "list"}, 2, "", "tokengen: error: -version takes no command\n" + hint},
 		{"unknown flag", []string{"-frobnicate"}, 2, "", "tokengen: error: flag provided but not defined: -frobnicate\n" + hint},
 		{"-keyring before the command", []string{"-keyring", e.path, "list"}, 2, "", "tokengen: error: flag provided but not defined: -keyring\n" + hint},
@@ -506,6 +515,11 @@ func TestUsageText(t *testing.T) {
 		}
 		if !strings.HasPrefix(cmd.usage, "Usage: tokengen "+name+" ") || !strings.Contains(cmd.usage, "\nExample") {
 			t.Errorf("%s: the help lacks a Usage line or examples", name)
+		}
+		// The commands that only read never speak of writing the file
+		// (issue 14).
+		if slices.Contains([]string{"list", "seal", "open", "export-key"}, name) && regexp.MustCompile(`(?i)\bwrites?\b.*0600`).MatchString(strings.Join(strings.Fields(cmd.usage), " ")) {
+			t.Errorf("%s: the help says it writes the file", name)
 		}
 	}
 }

@@ -87,7 +87,7 @@ func (c *cli) loadKeyForUpdate(fset *flag.FlagSet, k *keyringFlags, args []strin
 
 // superseded returns when the key id was superseded.
 func superseded(r *keyring.Ring, id string, now time.Time) time.Time {
-	for _, s := range r.States(now, defaultMaxTokenAge) {
+	for _, s := range r.Lifecycle(now, defaultMaxTokenAge) {
 		if s.ID == id {
 			return s.Superseded
 		}

@@ -32,8 +32,8 @@ func (c *cli) cmdRetire(args []string) error {
 	now := c.now()
 	n, err := r.Retire(*kid, now)
 	if err != nil {
-		for _, s := range r.States(now, defaultMaxTokenAge) {
-			if s.State == keyring.StatePending && r.Len() > 1 {
+		for _, s := range r.Lifecycle(now, defaultMaxTokenAge) {
+			if s.Stage == keyring.StagePending && r.Len() > 1 {
 				return withHint(err, fmt.Sprintf("make the pending key %s primary first: tokengen promote -kid %s", s.ID, s.ID))
 			}
 		}

@@ -22,7 +22,7 @@ const (
 `
 	writeReadableOption = `    -insecure-allow-readable   Load the file even if the permission rule refuses its
                                owner or mode (with a warning). The write makes it
-                               mode 0600.
+                               mode 0600 (a mode the rule accepts is kept).
 `
 )
 
@@ -70,7 +70,7 @@ func (c *cli) cmdRotate(args []string) error {
 	}
 	defer unlock()
 	now := c.now().Round(0)
-	before := r.States(now, *maxAge)
+	before := r.Lifecycle(now, *maxAge)
 	n, res, err := r.Rotate(now, *activateIn, *maxAge)
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (c *cli) cmdRotate(args []string) error {
 
 // reportRotation tells what rotate did: the key added, the keys dropped
 // (with the states before), and a pending key that will take over later.
-func (c *cli) reportRotation(k *keyringFlags, now time.Time, before []keyring.KeyState, res keyring.RotateResult) {
+func (c *cli) reportRotation(k *keyringFlags, now time.Time, before []keyring.KeyStatus, res keyring.RotateResult) {
 	id := res.Added.ID
 	if act := res.Added.Activates; act.After(now) {
 		c.notef(k, "added key %s: pending, activates %s (in %v)", id, formatTime(act), humanDuration(act.Sub(now)))
@@ -102,7 +102,7 @@ func (c *cli) reportRotation(k *keyringFlags, now time.Time, before []keyring.Ke
 		}
 	}
 	for _, s := range before {
-		if s.State == keyring.StatePending && s.Activates.After(res.Added.Activates) {
+		if s.Stage == keyring.StagePending && s.Activates.After(res.Added.Activates) {
 			c.warnf("key %s activates later (%s) and will take over from key %s then", s.ID, formatTime(s.Activates), id)
 		}
 	}

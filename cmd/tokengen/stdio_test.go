@@ -172,7 +172,7 @@ func TestStdioErrors(t *testing.T) {
 		msg   string
 	}{
 		{"empty stdin", "", []string{"rotate"}, 1, "tokengen: error: the keyring on stdin: keyring: invalid keyring: truncated document\n"},
-		{"not a keyring", "hello", []string{"list"}, 1, "tokengen: error: the keyring on stdin: keyring: invalid keyring: JSON syntax error at byte 1\n"},
+		{"not a keyring", "hello", []string{"list"}, 1, "tokengen: error: the keyring on stdin: keyring: invalid keyring: JSON syntax error at byte 0\n"},
 		{"too long", strings.Repeat(" ", keyring.MaxFileSize+1), []string{"revoke"}, 1, "tokengen: error: the keyring on stdin: keyring: invalid keyring: document larger than 1048576 bytes\n"},
 		{"unknown key", string(doc), []string{"retire", "-kid", "nope"}, 1, "tokengen: error: keyring: unknown key id \"nope\"\ntokengen: hint: the keyring has keys old, cur, next\n"},
 		{"only key", "", []string{"retire", "-kid", "old"}, 1, ""},

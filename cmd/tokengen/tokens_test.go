@@ -119,7 +119,7 @@ func TestSealOpen(t *testing.T) {
 
 	// Long data needs -max-length, on both sides.
 	long := `"` + strings.Repeat("a", 5000) + `"`
-	check(t, "seal long", e.cmd("seal", "-purpose", "auth", long), 1, "", re(`tokengen: error: token: too long: the token would be \d+ bytes, more than the maximum of 4096\n`))
+	check(t, "seal long", e.cmd("seal", "-purpose", "auth", long), 1, "", re(`tokengen: error: token: the token would be \d+ bytes, more than the maximum of 4096\n`))
 	tok = e.seal("auth", long, "-max-length", "8192")
 	check(t, "open long", e.cmd("open", "-purpose", "auth", tok), 1, "", re(`tokengen: error: token does not open: malformed: \d+ bytes, longer than 4096\n`+
 		`tokengen: hint: a server configured for longer tokens needs -max-length\n`))
@@ -275,7 +275,7 @@ func TestOpenFailures(t *testing.T) {
 		"tokengen: error: token does not open: expired at 2026-11-23T08:00:00Z, 0s before 2026-11-23T08:00:00Z (leeway 0s)\n")
 
 	check(t, "open nothing", e.cmdIn(" \n\t", "open", "-purpose", "auth"), 1, "", "tokengen: error: no token given\n")
-	check(t, "open too much", e.cmdIn(strings.Repeat("a", token.MaxMaxLength+1025), "open", "-purpose", "auth"), 1, "", "tokengen: error: the token on stdin is longer than 66560 bytes\n")
+	check(t, "open too much", e.cmdIn(strings.Repeat("a", token.MaxLengthLimit+1025), "open", "-purpose", "auth"), 1, "", "tokengen: error: the token on stdin is longer than 66560 bytes\n")
 
 	// Revoked, then unknown once its key is retired.
 	check(t, "revoke", e.cmd("revoke", "-before", "2026-11-23T07:00:01Z"), 0, re(`revoke_before: .*\n`), "")

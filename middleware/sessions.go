@@ -102,9 +102,12 @@ func (s *Sessions[T, S]) Config() Config[T, S] { return s.cfg }
 // handlers (tests, tools).
 func (s *Sessions[T, S]) Manager() *remember.Manager[T] { return s.m }
 
-// ctxKey is the context key of a request's sessions. One key serves every
-// T and S; the value's type tells them apart.
-type ctxKey struct{}
+// ctxKey is the context key of a request's sessions: ctxKey{s} finds the
+// request state of the Sessions s, ctxKey{} the nearest of any. Two
+// Sessions of the same types (two App names in one handler chain) thus
+// never read each other's state: a guard of one must not pass the
+// visitor of the other.
+type ctxKey struct{ s any }
 
 // request is what Load keeps for one request, in one allocation: the
 // context node that carries it, the identity State and the response
@@ -138,10 +141,10 @@ func (c *request[T, S]) visitor() *visitorState[S] {
 	return c.vis
 }
 
-// Value returns the request state for ctxKey, and asks the parent context
-// for any other key.
+// Value returns the request state for ctxKey{} and for the ctxKey of its
+// Sessions, and asks the parent context for any other key.
 func (c *request[T, S]) Value(key any) any {
-	if key == (ctxKey{}) {
+	if k, ok := key.(ctxKey); ok && (k.s == nil || k.s == any(c.s)) {
 		return c
 	}
 	return c.Context.Value(key)
@@ -152,12 +155,14 @@ func (c *request[T, S]) identity() *remember.State[T] { return c.id }
 
 // from returns the request state that Load put in r's context, or nil.
 func (s *Sessions[T, S]) from(r *http.Request) *request[T, S] {
-	rq, _ := r.Context().Value(ctxKey{}).(*request[T, S])
+	rq, _ := r.Context().Value(ctxKey{s}).(*request[T, S])
 	return rq
 }
 
-// FromContext returns the identity State that [Sessions.Load] put in ctx,
-// or nil if there is none (or it is of another payload type).
+// FromContext returns the identity State that the innermost
+// [Sessions.Load] put in ctx, or nil if there is none (or it is of another
+// payload type). With several Sessions in one handler chain, prefer
+// [Sessions.State], which reads its own.
 func FromContext[T any](ctx context.Context) *remember.State[T] {
 	if rq, ok := ctx.Value(ctxKey{}).(interface{ identity() *remember.State[T] }); ok {
 		return rq.identity()

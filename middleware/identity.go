@@ -3,6 +3,7 @@ package middleware
 import (
 	"net/http"
 
+	"github.com/sessionless/sessionless/internal/slot"
 	"github.com/sessionless/sessionless/remember"
 )
 
@@ -87,7 +88,8 @@ func (s *Sessions[T, S]) Reauthenticate(w http.ResponseWriter, r *http.Request) 
 }
 
 // Logout ends the visitor's identity (every identity cookie is deleted)
-// and clears the visitor data except what Config.KeepOnLogout keeps.
+// and clears the visitor data except what Config.KeepOnLogout keeps
+// (written with the response, or at once when no Load wraps the request).
 // Flash messages stay, so the next page may say "logged out". Copies of
 // the tokens taken earlier stay valid until they expire, unless
 // Config.Validate refuses them; serve it behind http.CrossOriginProtection.
@@ -97,14 +99,23 @@ func (s *Sessions[T, S]) Logout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.m.Logout(w, r)
+	// Without Load, the visitor cookie is written here and now.
+	v := new(slot.Value[visitorData[S]])
+	if rq != nil {
+		rq.id = &remember.State[T]{}
+		v = &rq.visitor().data
+	}
+	var kept S // a visitor without data keeps none
+	if s.cfg.KeepOnLogout != nil {
+		if tok, ok := s.data.Get(r, v, s.cfg.Clock()); ok {
+			kept = s.cfg.KeepOnLogout(tok.Data.Data)
+		}
+	}
+	if err := s.setData(r, v, kept); err != nil {
+		return err
+	}
 	if rq == nil {
-		s.data.Delete(w, r)
-		return nil
+		return s.data.Commit(w, r, v)
 	}
-	rq.id = &remember.State[T]{}
-	if s.cfg.KeepOnLogout == nil {
-		s.data.Clear(r, &rq.visitor().data)
-		return nil
-	}
-	return s.SetData(r, s.cfg.KeepOnLogout(s.Data(r)))
+	return nil
 }

@@ -68,3 +68,35 @@ func TestNestedSessionsIsolated(t *testing.T) {
 		t.Errorf("State of a bare request: %v", st.Level)
 	}
 }
+
+// TestLogoutWithoutLoad: a logout handler that no Load wraps keeps what
+// Config.KeepOnLogout keeps, as it does under Load, rather than deleting
+// the visitor cookie and losing the theme; without visitor data it writes
+// no visitor cookie.
+func TestLogoutWithoutLoad(t *testing.T) {
+	a := newApp(t, config{})
+	b := newBrowser(t, a.h)
+	b.post("/cart", url.Values{"item": {"book"}})
+	b.post("/preferences", url.Values{"theme": {"dark"}})
+	b.post("/login", url.Values{"password": {"wonderland"}})
+	bare := newBrowser(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := a.s.Logout(w, r); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	}))
+	bare.cookies = b.cookies
+	rec := bare.post("/logout", nil)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("logout without Load: %d %q", rec.Code, rec.Body)
+	}
+	if got := fmt.Sprint(setCookies(t, rec)); got != "[-__Host-auth -__Host-fresh -__Host-remember __Host-visitor]" {
+		t.Errorf("logout without Load set %v; want the identity deleted, the visitor cookie re-written", got)
+	}
+	if got := b.me(); got.Level != "anonymous" || got.Cart != nil || got.Theme != "dark" {
+		t.Errorf("after logout without Load /me = %+v; want anonymous, no cart, theme dark", got)
+	}
+	empty := newBrowser(t, bare.h)
+	if got := fmt.Sprint(setCookies(t, empty.post("/logout", nil))); got != "[-__Host-auth -__Host-fresh -__Host-remember]" {
+		t.Errorf("logout without data set %v; want no visitor cookie", got)
+	}
+}

@@ -155,14 +155,6 @@ func (s *Slot[V]) Commit(w http.ResponseWriter, r *http.Request, v *Value[V]) er
 // Pending reports whether a Commit has something to write.
 func (v *Value[V]) Pending() bool { return v.op != keep }
 
-// Delete deletes the cookie now, if r carries it: for callers without a
-// Value.
-func (s *Slot[V]) Delete(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.c.Read(r); !errors.Is(err, cookie.ErrNotFound) {
-		s.c.Delete(w, r)
-	}
-}
-
 // Opened reports whether Get, Set or Clear ran for v.
 func (v *Value[V]) Opened() bool { return v.read }
 

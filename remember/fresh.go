@@ -42,7 +42,7 @@ var errMismatch = errors.New("remember: fresh token of another authentication")
 // once more than half of the window is used, a new password entry starts
 // it afresh, and it never outlives the auth token. A fresh token of any
 // other authentication, even one from the same second, is refused as
-// [ReasonMismatch]. The cookie is shared by every sliding route: one
+// [token.ReasonMismatch]. The cookie is shared by every sliding route: one
 // written for a longer window counts for a shorter one only if it was
 // written within the shorter window. Like every expiry, the end of a
 // window is checked with Config.Leeway.

@@ -2,7 +2,7 @@
 // request and only when asked, changed in memory (sealed at once, so that
 // a value too large fails at the call that changed it), and written or
 // deleted at most once, when the response header goes out. It serves the
-// visitor data and flash messages of package middleware.
+// visitor data, flash messages and one-shot values of package middleware.
 package slot
 
 import (

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sessionless/sessionless/cookie"
 	"github.com/sessionless/sessionless/internal/slot"
@@ -23,8 +24,11 @@ type Sessions[T, S any] struct {
 	keys  keyring.Source
 	m     *remember.Manager[T]
 	data  *slot.Slot[visitorData[S]]
-	flash *slot.Slot[[]Flash]
+	flash *slot.Slot[[]waiting]
 	once  sync.Map // name → *slot.Slot[onceValue]
+	// flashEnd is how long a flash message lives after it was added:
+	// FlashLifetime and the identity's leeway, as its token would.
+	flashEnd time.Duration
 }
 
 // New returns the Sessions of the keys of src. cfg's zero value gives the
@@ -43,11 +47,11 @@ func New[T, S any](src keyring.Source, cfg Config[T, S]) (*Sessions[T, S], error
 	if err := checkNames(id.AuthCookie, id.RememberCookie, id.FreshCookie, cfg.VisitorCookie, cfg.FlashCookie, cfg.OnceCookie); err != nil {
 		return nil, err
 	}
-	s := &Sessions[T, S]{cfg: cfg, keys: src, m: m}
+	s := &Sessions[T, S]{cfg: cfg, keys: src, m: m, flashEnd: cfg.FlashLifetime + max(id.Leeway, 0)}
 	if s.data, err = slot.New[visitorData[S]](src, s.slotConfig(cfg.VisitorCookie, PurposeVisitor)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	if s.flash, err = slot.New[[]Flash](src, s.slotConfig(cfg.FlashCookie, PurposeFlash)); err != nil {
+	if s.flash, err = slot.New[[]waiting](src, s.slotConfig(cfg.FlashCookie, PurposeFlash)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	// A one-shot value named n lives in OnceCookie-n: check that the
@@ -128,7 +132,7 @@ type request[T, S any] struct {
 // cookies.
 type visitorState[S any] struct {
 	data  slot.Value[visitorData[S]]
-	flash slot.Value[[]Flash]
+	flash slot.Value[[]waiting]
 	// flashesTaken: Flashes ran, so the incoming flashes are not kept.
 	flashesTaken bool
 }

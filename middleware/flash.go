@@ -41,6 +41,7 @@ type waiting struct {
 // It fails like [Sessions.SetData], also when f alone is too large.
 func (s *Sessions[T, S]) AddFlash(r *http.Request, f Flash) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}
@@ -91,8 +92,9 @@ func (s *Sessions[T, S]) live(tok *token.Token[[]waiting], now time.Time) []wait
 // written it returns nil and keeps them for the next page, as it would
 // otherwise show them twice.
 func (s *Sessions[T, S]) Flashes(r *http.Request) []Flash {
-	rq := s.from(r)
-	if rq == nil || rq.rw.wrote || rq.visitor().flashesTaken {
+	rq := s.lock(r)
+	defer rq.unlock()
+	if rq == nil || rq.rw.wrote.Load() || rq.visitor().flashesTaken {
 		return nil
 	}
 	now := s.cfg.Clock()

@@ -19,11 +19,13 @@ func (s *Sessions[T, S]) State(r *http.Request) *remember.State[T] {
 	return &st
 }
 
-// writable returns the request state of r, or the reason a cookie cannot
-// be written for it now. Without Load there is nothing to check against.
+// writable returns the request state of r, locked (the caller defers
+// rq.unlock(), also on error), and the reason a cookie cannot be written
+// for it now. Without Load there is nothing to check against, nor to
+// lock.
 func (s *Sessions[T, S]) writable(r *http.Request) (*request[T, S], error) {
-	rq := s.from(r)
-	if rq != nil && rq.rw.wrote {
+	rq := s.lock(r)
+	if rq != nil && rq.rw.wrote.Load() {
 		return rq, ErrHeaderWritten
 	}
 	return rq, nil
@@ -36,6 +38,7 @@ func (s *Sessions[T, S]) writable(r *http.Request) (*request[T, S], error) {
 // new visitor for the rest of the request.
 func (s *Sessions[T, S]) Login(w http.ResponseWriter, r *http.Request, data T, p remember.Persistence) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}
@@ -56,6 +59,7 @@ func (s *Sessions[T, S]) Login(w http.ResponseWriter, r *http.Request, data T, p
 // State shows the new data for the rest of the request.
 func (s *Sessions[T, S]) Update(w http.ResponseWriter, r *http.Request, data T) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}
@@ -74,6 +78,7 @@ func (s *Sessions[T, S]) Update(w http.ResponseWriter, r *http.Request, data T) 
 // an anonymous visitor.
 func (s *Sessions[T, S]) Reauthenticate(w http.ResponseWriter, r *http.Request) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}
@@ -95,6 +100,7 @@ func (s *Sessions[T, S]) Reauthenticate(w http.ResponseWriter, r *http.Request) 
 // Config.Validate refuses them; serve it behind http.CrossOriginProtection.
 func (s *Sessions[T, S]) Logout(w http.ResponseWriter, r *http.Request) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,9 @@ func validOnceName(name string) bool {
 // state with the query's in constant time (crypto/subtle), and rely on
 // the provider to accept each authorization code once.
 func (s *Sessions[T, S]) SetOnce(w http.ResponseWriter, r *http.Request, name, value string) error {
-	if _, err := s.writable(r); err != nil {
+	rq, err := s.writable(r)
+	defer rq.unlock()
+	if err != nil {
 		return err
 	}
 	sl, err := s.onceSlot(name)
@@ -86,7 +88,9 @@ func (s *Sessions[T, S]) SetOnce(w http.ResponseWriter, r *http.Request, name, v
 // already written (the cookie could not be deleted). See
 // [Sessions.SetOnce] for what the caller must still check.
 func (s *Sessions[T, S]) TakeOnce(w http.ResponseWriter, r *http.Request, name string) (string, bool) {
-	if _, err := s.writable(r); err != nil {
+	rq, err := s.writable(r)
+	defer rq.unlock()
+	if err != nil {
 		return "", false
 	}
 	sl, err := s.onceSlot(name)

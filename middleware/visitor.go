@@ -31,7 +31,8 @@ type visitorData[S any] struct {
 // application's own records. Like the request, what Data keeps for it is
 // not safe for use by several goroutines at once.
 func (s *Sessions[T, S]) Data(r *http.Request) S {
-	rq := s.from(r)
+	rq := s.lock(r)
+	defer rq.unlock()
 	if rq == nil {
 		if tok, ok := s.data.Peek(r, s.cfg.Clock()); ok {
 			return tok.Data.Data
@@ -60,6 +61,7 @@ func (s *Sessions[T, S]) openData(rq *request[T, S]) *token.Token[visitorData[S]
 // every cookie store.
 func (s *Sessions[T, S]) SetData(r *http.Request, data S) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sessionless/sessionless/cookie"
@@ -26,7 +27,9 @@ type Sessions[T, S any] struct {
 	data  *slot.Slot[visitorData[S]]
 	flash *slot.Slot[[]waiting]
 	once  sync.Map // name → *slot.Slot[onceValue]
-	key   *sessionKey
+	// onceNames counts the names in once (at most maxOnceNames).
+	onceNames atomic.Int32
+	key       *sessionKey
 	// flashEnd is how long a flash message lives after it was added:
 	// FlashLifetime and the identity's leeway, as its token would.
 	flashEnd time.Duration

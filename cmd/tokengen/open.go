@@ -48,18 +48,18 @@ type claimsJSON struct {
 
 func (c *cli) cmdOpen(args []string) error {
 	fset, k := c.flags("open", true)
-	tc := addTokenFlags(fset)
+	shared := addTokenFlags(fset)
 	leeway := durationFlag(fset, "leeway", token.DefaultLeeway, "the tolerance for clock differences")
 	var at timeValue
 	fset.Var(&at, "at", "check the token as of `TIME`")
-	rest, err := tc.parse(fset, k, args)
+	rest, err := shared.parse(fset, k, args)
 	if err != nil {
 		return err
 	}
 	if *leeway < 0 || *leeway > token.MaxLeeway {
 		return usageErrorf("-leeway must be between 0 and %v", token.MaxLeeway)
 	}
-	in, err := c.input(k, rest, "token", token.MaxMaxLength+1024)
+	in, err := c.input(k, rest, "token", token.MaxLengthLimit+1024)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (c *cli) cmdOpen(args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := token.Config{Purpose: *tc.purpose, MaxLength: *tc.maxLength, Leeway: *leeway}
+	cfg := token.Config{Purpose: *shared.purpose, MaxLength: *shared.maxLength, Leeway: *leeway}
 	for _, p := range otherPurposes {
 		if p != cfg.Purpose {
 			cfg.OtherPurposes = append(cfg.OtherPurposes, p)

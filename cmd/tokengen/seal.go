@@ -37,14 +37,14 @@ Examples:
     $ echo '{"uid":42}' | tokengen seal -keyring keyring.json -purpose remember -ttl 30d
 `
 
-// tokenConfig holds the flags shared by seal and open.
-type tokenConfig struct {
+// tokenFlags are the flags shared by seal and open.
+type tokenFlags struct {
 	purpose   *string
 	maxLength *int
 }
 
-func addTokenFlags(fset *flag.FlagSet) tokenConfig {
-	return tokenConfig{
+func addTokenFlags(fset *flag.FlagSet) tokenFlags {
+	return tokenFlags{
 		purpose:   fset.String("purpose", "", "the purpose `NAME`"),
 		maxLength: fset.Int("max-length", token.DefaultMaxLength, "the longest token, in bytes"),
 	}
@@ -52,16 +52,16 @@ func addTokenFlags(fset *flag.FlagSet) tokenConfig {
 
 // parse parses the args of seal or open and checks the shared flags. It
 // returns the argument (the JSON or the token), if there is one.
-func (tc tokenConfig) parse(fset *flag.FlagSet, k *keyringFlags, args []string) ([]string, error) {
+func (f tokenFlags) parse(fset *flag.FlagSet, k *keyringFlags, args []string) ([]string, error) {
 	rest, err := parse(fset, k, args, 1)
 	if err != nil {
 		return nil, err
 	}
-	if err := requirePurpose(*tc.purpose); err != nil {
+	if err := requirePurpose(*f.purpose); err != nil {
 		return nil, err
 	}
-	if *tc.maxLength < 128 || *tc.maxLength > token.MaxMaxLength { // 128: shorter than any token
-		return nil, usageErrorf("-max-length must be between 128 and %d", token.MaxMaxLength)
+	if *f.maxLength < 128 || *f.maxLength > token.MaxLengthLimit { // 128: shorter than any token
+		return nil, usageErrorf("-max-length must be between 128 and %d", token.MaxLengthLimit)
 	}
 	return rest, nil
 }
@@ -102,11 +102,11 @@ func (c *cli) input(k *keyringFlags, rest []string, what string, limit int) ([]b
 
 func (c *cli) cmdSeal(args []string) error {
 	fset, k := c.flags("seal", true)
-	tc := addTokenFlags(fset)
+	shared := addTokenFlags(fset)
 	ttl := durationFlag(fset, "ttl", time.Hour, "how long the token is valid")
 	var authTime timeValue
 	fset.Var(&authTime, "auth-time", "the token's auth_time (`TIME`)")
-	rest, err := tc.parse(fset, k, args)
+	rest, err := shared.parse(fset, k, args)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (c *cli) cmdSeal(args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.seal(r, token.Config{Purpose: *tc.purpose, MaxLength: *tc.maxLength}, p, raw)
+	return c.seal(r, token.Config{Purpose: *shared.purpose, MaxLength: *shared.maxLength}, p, raw)
 }
 
 // jsonValue checks that data is one JSON value.

@@ -275,7 +275,7 @@ func TestOpenFailures(t *testing.T) {
 		"tokengen: error: token does not open: expired at 2026-11-23T08:00:00Z, 0s before 2026-11-23T08:00:00Z (leeway 0s)\n")
 
 	check(t, "open nothing", e.cmdIn(" \n\t", "open", "-purpose", "auth"), 1, "", "tokengen: error: no token given\n")
-	check(t, "open too much", e.cmdIn(strings.Repeat("a", token.MaxMaxLength+1025), "open", "-purpose", "auth"), 1, "", "tokengen: error: the token on stdin is longer than 66560 bytes\n")
+	check(t, "open too much", e.cmdIn(strings.Repeat("a", token.MaxLengthLimit+1025), "open", "-purpose", "auth"), 1, "", "tokengen: error: the token on stdin is longer than 66560 bytes\n")
 
 	// Revoked, then unknown once its key is retired.
 	check(t, "revoke", e.cmd("revoke", "-before", "2026-11-23T07:00:01Z"), 0, re(`revoke_before: .*\n`), "")

@@ -329,3 +329,38 @@ func TestUpdateAtTheEnd(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateOnSudoRoute: a sliding sudo route that edits the profile
+// (change the e-mail: RequireFresh, then Update) in the request that
+// starts the window (the password was just entered, no fresh cookie yet).
+// Fresh queues a fresh token bound to the auth token the request carried;
+// Update replaces that auth token, so the queued fresh token must follow
+// it, else the next sensitive request finds a fresh token of another
+// authentication (reported as mismatch) and asks for the password again.
+// docs/attacks.md F7.
+func TestUpdateOnSudoRoute(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, remember.Config[User]{})
+	b := e.browser()
+	e.login(b, alice, false)
+	e.clock.Set(t0.Add(time.Minute))
+	rec := httptest.NewRecorder()
+	r := b.request()
+	st := ptr(e.m.Load(rec, r))
+	if !e.m.Fresh(rec, r, st, remember.Sliding(2*time.Minute)) {
+		t.Fatal("Fresh within the password window = false")
+	}
+	if err := e.m.Update(rec, r, st, bob); err != nil {
+		t.Fatal(err)
+	}
+	if set := b.receive(rec); set[authName] == nil || set[freshName] == nil {
+		t.Fatalf("the sudo route set %v; want the auth and fresh tokens", setNames(set))
+	}
+	e.clock.Set(t0.Add(2*time.Minute + 30*time.Second)) // past the password window
+	if ok, st, _ := e.fresh(b, 2*time.Minute, true); !ok || st.Data != bob {
+		t.Errorf("Fresh(2m, sliding) after the sudo route's Update = %v (data %+v); want true, bob", ok, st.Data)
+	}
+	if rejs := e.rej.take(); len(rejs) != 0 {
+		t.Errorf("rejections %+v; want none", rejs)
+	}
+}

@@ -90,7 +90,8 @@ func (s *Sessions[T, S]) live(tok *token.Token[[]waiting], now time.Time) []wait
 // first, and deletes them with the response: each is shown once. A
 // request without the flash cookie pays nothing. After the header was
 // written it returns nil and keeps them for the next page, as it would
-// otherwise show them twice.
+// otherwise show them twice. A HEAD request, whose answer has no body to
+// show them in, gets them and keeps them.
 func (s *Sessions[T, S]) Flashes(r *http.Request) []Flash {
 	rq := s.lock(r)
 	defer rq.unlock()
@@ -107,6 +108,8 @@ func (s *Sessions[T, S]) Flashes(r *http.Request) []Flash {
 	for _, w := range s.live(tok, now) {
 		shown = append(shown, Flash{Kind: w.Kind, Text: w.Text})
 	}
-	s.flash.Clear(r, &rq.visitor().flash)
+	if r.Method != http.MethodHead {
+		s.flash.Clear(r, &rq.visitor().flash)
+	}
 	return shown
 }

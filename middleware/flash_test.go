@@ -53,3 +53,18 @@ func TestFlashesPileUp(t *testing.T) {
 		t.Errorf("one flash larger than the cookie: %d; want AddFlash's error", rec.Code)
 	}
 }
+
+// TestFlashesKeptByHead: a HEAD request (a link checker, a browser
+// extension) gets no body, so the page it asks for cannot show the flash
+// messages: they stay for the next GET rather than being lost.
+func TestFlashesKeptByHead(t *testing.T) {
+	a := newApp(t, config{})
+	b := newBrowser(t, a.h)
+	b.post("/flash", url.Values{"text": {"saved"}, "to": {"/"}})
+	if rec := b.do("HEAD", "/me", nil); len(setCookies(t, rec)) != 0 {
+		t.Errorf("HEAD /me set %v; want nothing", setCookies(t, rec))
+	}
+	if got := b.me().Flashes; !cmp.Equal(got, []middleware.Flash{{Kind: "info", Text: "saved"}}) {
+		t.Errorf("GET /me after HEAD: %+v; want the flash", got)
+	}
+}

@@ -75,9 +75,11 @@
 // # Flash messages and one-shot values
 //
 // [Sessions.AddFlash] queues a message for the next page that calls
-// [Sessions.Flashes], in a browser-session cookie of its own that lives
-// Config.FlashLifetime; Flashes returns the waiting messages and deletes
-// them with the response, so call it before writing the body.
+// [Sessions.Flashes], in a browser-session cookie of its own; each
+// message waits at most Config.FlashLifetime, and at most 32 wait (the
+// oldest go first). Flashes returns the waiting messages and deletes them
+// with the response (a HEAD request keeps them), so call it before
+// writing the body.
 // [Sessions.SetOnce] seals a value (an OAuth state, a PKCE verifier) into
 // a cookie of its own per name, for [Sessions.TakeOnce] to take back
 // once within Config.OnceLifetime; a value set under one name never opens

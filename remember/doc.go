@@ -63,7 +63,7 @@
 //
 // A cookie that does not open (tampered, truncated, expired, another key,
 // another purpose, duplicated) is treated as absent and cleared in the
-// response, and reported to [Config.OnReject] with a [Reason], never with
+// response, and reported to [Config.OnReject] with a [token.Reason], never with
 // the token. Nothing a request carries makes this package panic or return
 // an error to serve as a 500. A panic in the application's own hooks
 // (Validate, OnReject) propagates: see [Config.Validate].

@@ -162,8 +162,7 @@ func (v *watchedVolume) rotate(t *testing.T) {
 	}
 	reloads, _ := v.log.counts()
 	v.publish(t, must(next.Marshal()), kubeletMode())
-	time.Sleep(watchInterval)
-	synctest.Wait()
+	pass(watchInterval)
 	if k, err := v.w.Current().Primary(time.Now()); err != nil || k.ID != res.Added.ID {
 		t.Fatalf("one interval after the update: primary %q, %v; want the new key %q", k.ID, err, res.Added.ID)
 	}
@@ -212,8 +211,7 @@ func TestWatchKubernetesSecret(t *testing.T) {
 			before := v.w.Current()
 			reloads, errs := v.log.counts()
 			tt.deliver(t)
-			time.Sleep(3 * watchInterval) // three polls of the bad version
-			synctest.Wait()
+			pass(3 * watchInterval) // three polls of the bad version
 			if v.w.Current() != before {
 				t.Errorf("%s: a bad update replaced the ring", tt.name)
 			}
@@ -228,14 +226,4 @@ func TestWatchKubernetesSecret(t *testing.T) {
 			t.Errorf("no token was opened while the Secret was updated")
 		}
 	})
-}
-
-// lastErr returns the error OnError was last given, or nil.
-func (w *watchLog) lastErr() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.errs) == 0 {
-		return nil
-	}
-	return w.errs[len(w.errs)-1]
 }

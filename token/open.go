@@ -31,7 +31,7 @@ var maxHeaderB64 = b64.EncodedLen(maxHeaderJSON)
 // documentation for the checks and their order. Every failure before the
 // authentication tag verifies is [ErrInvalid]; then a [*TimeError]
 // matching [ErrExpired], [ErrNotYetValid] or [ErrRevoked]. The data is
-// decoded with encoding/json only after every check passed.
+// decoded (with go-json-experiment/json) only after every check passed.
 func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
 	keys, err := c.keys()
 	if err != nil {

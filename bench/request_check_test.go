@@ -43,7 +43,6 @@ func TestRequestSameWork(t *testing.T) {
 		for _, sz := range sizes {
 			t.Run(im.name+"/"+sz.name, func(t *testing.T) {
 				srv := im.new(t, f)
-				defer srv.close()
 				reqs, err := loginAll(srv, sz.bytes, n)
 				if im.name == "gorilla" && errors.Is(err, errTooLarge) && sz.bytes > sizes[0].bytes {
 					t.Logf("skipped in BenchmarkRequest: %v", err)

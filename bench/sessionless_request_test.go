@@ -12,17 +12,14 @@ import (
 // This file is the only one of BenchmarkRequest that knows sessionless's
 // HTTP API: when that API changes, only newSessionlessServer changes.
 
-// newSessionlessServer is sessionless in its default configuration: a
-// remember.Manager and its middleware with zero Configs, Load around the
-// site and RequireAuthenticated around the page, which reads the visitor
-// from the request's State. The visitors log in with Manager.Login
-// (without "remember me"): one auth cookie, in chunks when it is large.
+// newSessionlessServer is sessionless in its default configuration:
+// middleware.New with a zero Config, the Visitor as the identity payload
+// (no visitor data: struct{}), Load around the site and
+// RequireAuthenticated around the page, which reads the visitor from the
+// request's State. The visitors log in with Sessions.Login, without
+// "remember me": one auth cookie, in chunks when it is large.
 func newSessionlessServer(tb testing.TB, f *fixture) server {
-	m, err := remember.New(f.ring, remember.Config[Visitor]{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s, err := middleware.New(m, middleware.Config{})
+	s, err := middleware.New(f.ring, middleware.Config[Visitor, struct{}]{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -33,11 +30,11 @@ func newSessionlessServer(tb testing.TB, f *fixture) server {
 		}))),
 		login: func(v *Visitor) (string, error) {
 			w := httptest.NewRecorder()
-			if _, err := m.Login(w, httptest.NewRequest(http.MethodPost, "https://example.com/login", nil), *v, false); err != nil {
+			r := httptest.NewRequest(http.MethodPost, "https://example.com/login", nil)
+			if err := s.Login(w, r, *v, remember.SessionOnly); err != nil {
 				return "", err
 			}
 			return cookieHeader(w.Result()), nil
 		},
-		close: nop,
 	}
 }

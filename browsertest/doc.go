@@ -3,7 +3,9 @@
 // (examples/demo/site), to prove that the cookies of sessionless behave in
 // a browser as the library claims: session cookies go when the browser
 // closes and persistent ones stay, the attributes are stored as written,
-// and a cross-site form POST is refused.
+// a cross-site form POST is refused, and the visitor data, flash messages
+// and one-shot values (the demo's cart, theme, "Profile saved" and
+// provider login) work in a real browser.
 //
 // It is its own module, so that chromedp never enters the library's
 // go.mod. The package has no code of its own; the tests are the suite:

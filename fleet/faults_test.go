@@ -23,8 +23,6 @@ type faultReport struct {
 	End     float64  `json:"end_s"`
 	Notes   []string `json:"notes"` // the timeline
 	Error   string   `json:"error,omitempty"`
-
-	activated bool // the rolling deploy: the new key's activation is noted
 }
 
 func (r *faultReport) note(format string, args ...any) {
@@ -89,6 +87,52 @@ type rotation struct {
 // the build whose payload gained a field, then with the one whose payload
 // lost one.
 func (f *fleet) faultRollingDeploy(t0 time.Time, r *faultReport) error {
+	if err := f.stageRotation(t0, r); err != nil {
+		return err
+	}
+	act := f.rot.activates
+	// The rolling deploy starts at once; the propagation is watched beside
+	// it (a replaced server loads the file as it starts).
+	type result struct {
+		seen []float64
+		err  error
+	}
+	loaded := make(chan result, 1)
+	go func() {
+		seen, err := f.waitFigures(t0, "a ring of 2 keys", func(_ int, fig serverFigures) bool { return fig.Demo.KeyringKeys == 2 })
+		loaded <- result{seen, err}
+	}()
+	noted := false
+	for _, build := range []string{buildGained, buildLost} {
+		for i, s := range f.servers {
+			if err := f.deployTo(s, build, i == 0, t0, r); err != nil {
+				return err
+			}
+			if !noted && time.Now().After(act) {
+				noted = true
+				r.note("%.2f s: key %s active", since(t0, act), f.rot.key)
+			}
+		}
+	}
+	res := <-loaded
+	r.note("the new ring (2 keys) in use by each server at %v s", res.seen)
+	switch {
+	case res.err != nil:
+		return res.err
+	case slices.Max(res.seen) > since(t0, act):
+		// Not a library fault, but the test's premise failed: say so.
+		return fmt.Errorf("a server had the rotated file at %.2f s, after the key activated at %.2f s: the machine is too slow for -activate-in %s", slices.Max(res.seen), since(t0, act), activateIn)
+	case !noted:
+		return fmt.Errorf("the rolling deploy ended at %.2f s, before the key activated at %.2f s: the rotation did not happen during it", since(t0, time.Now()), since(t0, act))
+	}
+	seen, err := f.waitFigures(t0, "the new key primary", func(_ int, fig serverFigures) bool { return fig.Demo.KeyringPrimary == f.rot.key })
+	r.note("key %s primary everywhere (checked at %v s)", f.rot.key, seen)
+	return err
+}
+
+// stageRotation adds a key that activates in activateIn to the operator's
+// copy with tokengen and delivers it through the volume; it sets f.rot.
+func (f *fleet) stageRotation(t0 time.Time, r *faultReport) error {
 	written := time.Now()
 	out, err := f.runTokengen("rotate", "-keyring", f.work, "-activate-in", activateIn)
 	if err != nil {
@@ -108,51 +152,25 @@ func (f *fleet) faultRollingDeploy(t0 time.Time, r *faultReport) error {
 	}
 	r.note("%.2f s: tokengen rotate -activate-in %s on the operator's copy, delivered by the ..data swap: key %s activates at %.2f s",
 		since(t0, written), activateIn, m[1], since(t0, act))
-	// The rolling deploy starts at once; the propagation is watched beside
-	// it (a replaced server loads the file as it starts).
-	type result struct {
-		seen []float64
-		err  error
+	return nil
+}
+
+// deployTo replaces s's process gracefully with the build, checks what
+// the build seals on the first server it reaches, and lets it serve for
+// minReady before the next replacement.
+func (f *fleet) deployTo(s *server, build string, first bool, t0 time.Time, r *faultReport) error {
+	if err := f.replace(s, true, build, t0, r); err != nil {
+		return err
 	}
-	loaded := make(chan result, 1)
-	go func() {
-		seen, err := f.waitFigures(t0, "a ring of 2 keys", func(_ int, fig serverFigures) bool { return fig.Demo.KeyringKeys == 2 })
-		loaded <- result{seen, err}
-	}()
-	for _, build := range []string{buildGained, buildLost} {
-		for i, s := range f.servers {
-			if err := f.replace(s, true, build, t0, r); err != nil {
-				return err
-			}
-			if i == 0 {
-				members, err := f.checkSeals(s, build)
-				if err != nil {
-					return err
-				}
-				r.note("a login at %s seals the payload members %q", s.current().p.name, members)
-			}
-			time.Sleep(minReady)
-			if time.Now().After(act) && !r.activated {
-				r.activated = true
-				r.note("%.2f s: key %s active (after this replacement)", since(t0, act), m[1])
-			}
+	if first {
+		members, err := f.checkSeals(s, build)
+		if err != nil {
+			return err
 		}
+		r.note("a login at %s seals the payload members %q", s.current().p.name, members)
 	}
-	res := <-loaded
-	r.note("the new ring (2 keys) in use by each server at %v s", res.seen)
-	if res.err != nil {
-		return res.err
-	}
-	if last := slices.Max(res.seen); last > since(t0, act) {
-		// Not a library fault, but the test's premise failed: say so.
-		return fmt.Errorf("a server had the rotated file at %.2f s, after the key activated at %.2f s: the machine is too slow for -activate-in %s", last, since(t0, act), activateIn)
-	}
-	if time.Now().Before(act) {
-		return fmt.Errorf("the rolling deploy ended at %.2f s, before the key activated at %.2f s: the rotation did not happen during it", since(t0, time.Now()), since(t0, act))
-	}
-	seen, err := f.waitFigures(t0, "the new key primary", func(_ int, fig serverFigures) bool { return fig.Demo.KeyringPrimary == f.rot.key })
-	r.note("key %s primary everywhere (checked at %v s)", f.rot.key, seen)
-	return err
+	time.Sleep(minReady)
+	return nil
 }
 
 // checkSeals logs in at s and opens the auth token it set with tokengen,

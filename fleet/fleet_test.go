@@ -110,11 +110,15 @@ func newFleet(t *testing.T) *fleet {
 		t.Fatalf("tokengen init said %q; want the key id", out)
 	}
 	f.oldKey = m[1]
-	f.vol = &secretVolume{dir: filepath.Join(f.dir, "secret"), mount: f.chooseMount()}
+	f.vol = &secretVolume{dir: filepath.Join(f.dir, "secret"), mount: kubernetesMount()}
 	if err := os.Mkdir(f.vol.dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("key file: %s", f.vol.mount.desc)
 	if err := f.publishWork(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.refusesWorldReadable(); err != nil {
 		t.Fatal(err)
 	}
 	var lbs []lbServer
@@ -163,28 +167,36 @@ func (f *fleet) buildAll() {
 	build(f.t, *fleetRace, bins...)
 }
 
-// chooseMount is kubernetesMount, if the keyring package of this tree
-// accepts it.
-func (f *fleet) chooseMount() mount {
-	m := kubernetesMount()
+// refusesWorldReadable checks that a server given a Secret volume with
+// Kubernetes' default mode, 0644 (world-readable), refuses to start, and
+// says so with the mode (docs/attacks.md C11).
+func (f *fleet) refusesWorldReadable() error {
+	m := f.vol.mount
+	m.mode = 0o644
+	v := &secretVolume{dir: filepath.Join(f.dir, "secret-0644"), mount: m}
 	data, err := os.ReadFile(f.work)
+	if err == nil {
+		err = os.Mkdir(v.dir, 0o755)
+	}
+	if err == nil {
+		err = v.publish(data)
+	}
 	if err != nil {
-		f.t.Fatal(err)
+		return err
 	}
-	err = checkMount(filepath.Join(f.t.TempDir(), "probe"), m, data)
-	if err == nil || m.cred == nil {
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		f.t.Logf("key file: %s", m.desc)
-		return m
+	p, err := startProcess("world-readable", f.bins[buildReal], []string{"-addr", "127.0.0.1:0", "-keyring", v.path()}, nil, m.cred)
+	if err != nil {
+		return err
 	}
-	// TODO(issue 12): remove once the key-file rule that accepts a
-	// root-owned, group-readable file is in this tree.
-	fb := mount{mode: 0o400, uid: runAsUser, gid: runAsGroup, cred: m.cred,
-		desc: fmt.Sprintf("mode 0400, owned by the servers' user %d (fallback: %v)", runAsUser, err)}
-	f.t.Logf("key file: %s", fb.desc)
-	return fb
+	f.procs.add(p)
+	if !p.wait(helperTimeout) {
+		return fmt.Errorf("a server given a key file of mode 0644 is still running after %v", helperTimeout)
+	}
+	if code := p.cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(p.stderr.String(), "0644") {
+		return fmt.Errorf("a server given a key file of mode 0644 exited with %d, saying %q; want 1 and the mode", code, p.stderr.String())
+	}
+	f.t.Logf("a key file of mode 0644 is refused: %s", strings.TrimSpace(p.stderr.String()))
+	return nil
 }
 
 // publishWork delivers the operator's copy to the servers through the

@@ -4,7 +4,10 @@ go 1.26.6
 
 replace github.com/sessionless/sessionless => ../
 
-require github.com/sessionless/sessionless v0.0.0-00010101000000-000000000000
+require (
+	github.com/google/go-cmp v0.7.0
+	github.com/sessionless/sessionless v0.0.0-00010101000000-000000000000
+)
 
 require (
 	github.com/go-json-experiment/json v1.27.2 // indirect

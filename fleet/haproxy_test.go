@@ -4,6 +4,7 @@ package fleet
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -120,7 +121,9 @@ func startHAProxy(t *testing.T, ps *procSet, bin, dir string, servers []lbServer
 	if err := errors.Join(err, f.Close()); err != nil {
 		return nil, err
 	}
-	if out, err := exec.Command(bin, "-c", "-q", "-f", cfg).CombinedOutput(); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), helperTimeout)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, bin, "-c", "-q", "-f", cfg).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("haproxy -c: %v\n%s", err, out)
 	}
 	h.p, err = startProcess("haproxy", bin, []string{"-db", "-f", cfg}, nil, nil)

@@ -3,14 +3,11 @@
 package fleet
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
 	"time"
-
-	"github.com/sessionless/sessionless/keyring"
 )
 
 // keyFile is the keyring's name in the Secret volume, as the deployment
@@ -28,7 +25,7 @@ const keyFile = "keys.json"
 //
 // An update writes a new folder, points a new symlink at it and renames
 // that over ..data (the one atomic step), then removes the old folder. The
-// servers watch dir/keys.json.
+// servers watch dir/keys.json (docs/attacks.md C12).
 type secretVolume struct {
 	dir     string
 	mount   mount
@@ -105,21 +102,4 @@ func (v *secretVolume) publish(data []byte) error {
 	}
 	v.current = name
 	return nil
-}
-
-// checkMount loads a file mounted as m with the keyring package of this
-// tree, as the servers will: an error means they would refuse it.
-func checkMount(dir string, m mount, data []byte) error {
-	v := &secretVolume{dir: dir, mount: m}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := v.publish(data); err != nil {
-		return err
-	}
-	_, err := keyring.LoadFile(v.path(), keyring.LoadOptions{})
-	if errors.Is(err, keyring.ErrPermissions) {
-		return fmt.Errorf("the keyring package refuses a key file served %s: %w", m.desc, err)
-	}
-	return err
 }

@@ -18,18 +18,7 @@ const maxPurposeLen = 64
 
 // ValidPurpose reports whether p is a valid purpose name: 1 to 64
 // characters of [A-Za-z0-9._-].
-func ValidPurpose(p string) bool {
-	if len(p) == 0 || len(p) > maxPurposeLen {
-		return false
-	}
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
+func ValidPurpose(p string) bool { return validName(p, maxPurposeLen, "._-") }
 
 func deriveKEK(s Secret, purpose string) []byte {
 	k, err := hkdf.Key(sha256.New, s.bytes(), nil, labelPrefix+purpose, 32)

@@ -61,7 +61,7 @@ func ExampleRing_Rotate() {
 		log.Fatal(err)
 	}
 	fmt.Println("dropped:", res.Dropped)
-	fmt.Println("added a key that is", res.Added.State, "until", res.Added.Activates.Format(time.RFC3339))
+	fmt.Println("added a key that is", res.Added.Stage, "until", res.Added.Activates.Format(time.RFC3339))
 	fmt.Println("keys:", next.Len())
 	p, _ := next.Primary(now)
 	fmt.Println("primary now:", p.ID)
@@ -76,7 +76,7 @@ func ExampleRing_Rotate() {
 	// primary in an hour is the new key: true
 }
 
-func ExampleRing_States() {
+func ExampleRing_Lifecycle() {
 	r, err := keyring.Parse([]byte(exampleDoc))
 	if err != nil {
 		log.Fatal(err)
@@ -89,8 +89,8 @@ func ExampleRing_States() {
 		time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC),
 	} {
 		fmt.Print(now.Format(time.DateOnly), ":")
-		for _, s := range r.States(now, maxTokenAge) {
-			fmt.Print(" ", s.ID, "=", s.State)
+		for _, s := range r.Lifecycle(now, maxTokenAge) {
+			fmt.Print(" ", s.ID, "=", s.Stage)
 		}
 		fmt.Println()
 	}

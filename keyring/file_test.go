@@ -147,6 +147,23 @@ func TestSave(t *testing.T) {
 		t.Errorf("files after Save (-want +got):\n%s", diff)
 	}
 
+	// Save keeps a mode the rule accepts: 0400, and root's 0640 (a server
+	// reads it as the group; rotating must not lock it out).
+	kept := []fs.FileMode{0o400}
+	if isRoot() {
+		kept = append(kept, 0o640, 0o440)
+	}
+	for _, mode := range kept {
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := keyring.Save(path, r1); err != nil {
+			t.Fatalf("Save over a %04o file = %v", mode, err)
+		}
+		if p := perm(t, path); p != mode {
+			t.Errorf("Save over a %04o file made it %04o; want it kept", mode, p)
+		}
+	}
 }
 
 // TestSaveRelativePath changes the working directory: it cannot run in

@@ -112,16 +112,16 @@ func checkNoSecret(t testing.TB, what, out string, secrets ...[]byte) {
 	}
 }
 
-// stateView is a key's id and state, for compact comparisons.
-type stateView struct {
+// stageView is a key's id and lifecycle stage, for compact comparisons.
+type stageView struct {
 	ID    string
-	State keyring.State
+	Stage keyring.Stage
 }
 
-func statesOf(r *keyring.Ring, now time.Time, maxAge time.Duration) []stateView {
-	var out []stateView
-	for _, s := range r.States(now, maxAge) {
-		out = append(out, stateView{s.ID, s.State})
+func stagesOf(r *keyring.Ring, now time.Time, maxAge time.Duration) []stageView {
+	var out []stageView
+	for _, s := range r.Lifecycle(now, maxAge) {
+		out = append(out, stageView{s.ID, s.Stage})
 	}
 	return out
 }

@@ -92,7 +92,7 @@ func (v *secretVolume) swap(t *testing.T, version string) {
 }
 
 // traffic seals and opens tokens under src from goroutines until stop is
-// called, which returns the number of tokens opened. Every token must
+// called (or the test ends), which returns the number of tokens opened. Every token must
 // open: the rings the test swaps in keep the keys of the one before. In a
 // synctest bubble each goroutine pauses 10 ms between tokens, so that the
 // bubble's clock can move.
@@ -130,57 +130,68 @@ func traffic(t *testing.T, src keyring.Source, goroutines int) (stop func() int6
 			}
 		})
 	}
-	return func() int64 {
+	stop = func() int64 {
 		done.Store(true)
 		wg.Wait()
 		return opened.Load()
 	}
+	t.Cleanup(func() { stop() }) // also when the test fails halfway
+	return stop
 }
 
-// TestWatchKubernetesSecret follows a keyring delivered as a Kubernetes
-// Secret volume through its updates, while tokens are sealed and opened:
-// each good update is the current ring within one interval, and a
-// dangling, torn, garbled or world-readable update keeps the ring in use
-// and is reported once to OnError.
+// watchInterval is how often the watcher of TestWatchKubernetesSecret
+// polls, in the bubble's time.
+const watchInterval = time.Second
+
+// watchedVolume is a Secret volume, the Watcher that follows it and the
+// ring last delivered.
+type watchedVolume struct {
+	*secretVolume
+	w    *keyring.Watcher
+	log  watchLog
+	ring *keyring.Ring
+}
+
+// rotate delivers the next ring, rotated to a key that is primary at once,
+// and checks that it is in use within one interval.
+func (v *watchedVolume) rotate(t *testing.T) {
+	t.Helper()
+	next, res, err := v.ring.Rotate(time.Now(), 0, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reloads, _ := v.log.counts()
+	v.publish(t, must(next.Marshal()), kubeletMode())
+	pass(watchInterval)
+	if k, err := v.w.Current().Primary(time.Now()); err != nil || k.ID != res.Added.ID {
+		t.Fatalf("one interval after the update: primary %q, %v; want the new key %q", k.ID, err, res.Added.ID)
+	}
+	if n, _ := v.log.counts(); n != reloads+1 {
+		t.Errorf("OnReload called %d times for one update; want 1", n-reloads)
+	}
+	v.ring = next
+}
+
+// TestWatchKubernetesSecret is docs/attacks.md C12: Watch follows a keyring
+// delivered as a Kubernetes Secret volume through its updates, while
+// tokens are sealed and opened: each good update is the current ring
+// within one interval, and a dangling, torn, garbled or world-readable
+// update keeps the ring in use and is reported once to OnError.
 func TestWatchKubernetesSecret(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		const interval = time.Second
-		v := &secretVolume{dir: t.TempDir()}
+		v := &watchedVolume{secretVolume: &secretVolume{dir: t.TempDir()}}
 		start := time.Now() // the bubble's clock
-		ring := mustNew(t, time.Time{}, keyring.GenerateKey(start, start))
-		v.publish(t, must(ring.Marshal()), kubeletMode())
-
-		var log watchLog
-		w, err := keyring.Watch(t.Context(), v.path(), log.config(interval))
-		if err != nil {
+		v.ring = mustNew(t, time.Time{}, keyring.GenerateKey(start, start))
+		v.publish(t, must(v.ring.Marshal()), kubeletMode())
+		var err error
+		if v.w, err = keyring.Watch(t.Context(), v.path(), v.log.config(watchInterval)); err != nil {
 			t.Fatalf("Watch of a Secret volume = %v", err)
 		}
-		stop := traffic(t, w, 4)
+		stop := traffic(t, v.w, 4)
+		v.rotate(t)
 
-		// rotate delivers the next ring, staged-rotated at once, and
-		// checks that it is in use within one interval.
-		rotate := func(t *testing.T) {
-			t.Helper()
-			next, res, err := ring.Rotate(time.Now(), 0, time.Hour)
-			if err != nil {
-				t.Fatal(err)
-			}
-			reloads, _ := log.counts()
-			v.publish(t, must(next.Marshal()), kubeletMode())
-			time.Sleep(interval)
-			synctest.Wait()
-			if k, err := w.Current().Primary(time.Now()); err != nil || k.ID != res.Added.ID {
-				t.Fatalf("one interval after the update: primary %q, %v; want the new key %q", k.ID, err, res.Added.ID)
-			}
-			if n, _ := log.counts(); n != reloads+1 {
-				t.Errorf("OnReload called %d times for one update; want 1", n-reloads)
-			}
-			ring = next
-		}
-		rotate(t)
-
-		doc := must(ring.Marshal())
+		doc := must(v.ring.Marshal())
 		bad := []struct {
 			name    string
 			deliver func(t *testing.T)
@@ -197,33 +208,22 @@ func TestWatchKubernetesSecret(t *testing.T) {
 			{"Kubernetes' default mode", func(t *testing.T) { v.publish(t, doc, 0o644) }, keyring.ErrPermissions},
 		}
 		for _, tt := range bad { // no t.Run in a bubble
-			before := w.Current()
-			reloads, errs := log.counts()
+			before := v.w.Current()
+			reloads, errs := v.log.counts()
 			tt.deliver(t)
-			time.Sleep(3 * interval) // three polls of the bad version
-			synctest.Wait()
-			if w.Current() != before {
+			pass(3 * watchInterval) // three polls of the bad version
+			if v.w.Current() != before {
 				t.Errorf("%s: a bad update replaced the ring", tt.name)
 			}
-			if r, e := log.counts(); r != reloads || e != errs+1 {
+			if r, e := v.log.counts(); r != reloads || e != errs+1 {
 				t.Errorf("%s: %d reloads, %d errors reported; want 0, 1", tt.name, r-reloads, e-errs)
-			} else if err := log.lastErr(); !errors.Is(err, tt.wantErr) {
+			} else if err := v.log.lastErr(); !errors.Is(err, tt.wantErr) {
 				t.Errorf("%s: OnError got %v; want an error matching %v", tt.name, err, tt.wantErr)
 			}
-			rotate(t) // the next good update is taken
+			v.rotate(t) // the next good update is taken
 		}
 		if n := stop(); n == 0 {
 			t.Errorf("no token was opened while the Secret was updated")
 		}
 	})
-}
-
-// lastErr returns the error OnError was last given, or nil.
-func (w *watchLog) lastErr() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.errs) == 0 {
-		return nil
-	}
-	return w.errs[len(w.errs)-1]
 }

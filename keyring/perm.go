@@ -60,6 +60,22 @@ func checkFileMode(path string, fi fs.FileInfo, self int) error {
 		ErrPermissions, path, perm, owner, modeProblem(perm, owner, self), modeFix(path, owner, self), kubernetesFix)
 }
 
+// savedMode returns the mode [Save] gives the file that replaces one
+// described by old: old's own mode if the rule accepts it for its owner
+// and the owner may read it (0600, 0400, and root's 0640 or 0440, so that
+// a rotation by root does not lock out the group's server), else 0600.
+func savedMode(old fs.FileInfo) fs.FileMode {
+	perm := old.Mode().Perm()
+	owner, ok := fileOwner(old)
+	if !ok || perm&0o400 == 0 {
+		return 0o600
+	}
+	if err := checkFileMode("", old, owner); err != nil {
+		return 0o600
+	}
+	return perm
+}
+
 // modeProblem says who, besides the intended reader, can get at a file of
 // mode perm and owner that [checkFileMode] refused for a process of user
 // self.

@@ -12,7 +12,7 @@ import (
 	"github.com/sessionless/sessionless/keyring"
 )
 
-// TestCheckFileModeRealFile checks the rule on real files: the test's own
+// TestCheckFileModeRealFile is docs/attacks.md C11 on real files: the test's own
 // (root's, when it runs as root) and, as root, another user's. The
 // combinations a test cannot make for real are in TestCheckFileModeOwners.
 func TestCheckFileModeRealFile(t *testing.T) {

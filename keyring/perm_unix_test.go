@@ -30,9 +30,9 @@ func ownedBy(uid int, mode fs.FileMode) statInfo {
 	return statInfo{mode: mode, sys: &syscall.Stat_t{Uid: uint32(uid), Gid: 2000}}
 }
 
-// TestCheckFileModeOwners checks the rule for every owner a file can have
-// (the process's user, root, another user) and every kind of mode, for a
-// process of user 1000 and for a process of root.
+// TestCheckFileModeOwners is docs/attacks.md C11: the rule for every owner
+// a file can have (the process's user, root, another user) and every kind
+// of mode, for a process of user 1000 and for a process of root.
 func TestCheckFileModeOwners(t *testing.T) {
 	t.Parallel()
 	const self, other = 1000, 4242
@@ -136,5 +136,33 @@ func TestCheckFileModeMessages(t *testing.T) {
 	// A file with no Unix owner is judged by its mode alone.
 	if err := checkFileMode(path, statInfo{mode: 0o600}, 1000); err != nil {
 		t.Errorf("a 0600 file with no owner = %v; want nil", err)
+	}
+}
+
+// TestSavedMode checks which modes Save keeps: those the rule accepts for
+// the file's owner, if the owner may read the file.
+func TestSavedMode(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		fi   fs.FileInfo
+		want fs.FileMode
+	}{
+		{ownedBy(1000, 0o600), 0o600},
+		{ownedBy(1000, 0o400), 0o400},
+		{ownedBy(1000, 0o700), 0o700},
+		{ownedBy(0, 0o640), 0o640}, // root-managed, read by the server's group
+		{ownedBy(0, 0o440), 0o440}, // the same, read-only
+		{ownedBy(1000, 0o640), 0o600},
+		{ownedBy(1000, 0o644), 0o600},
+		{ownedBy(0, 0o644), 0o600},
+		{ownedBy(0, 0o660), 0o600},
+		{ownedBy(1000, 0o200), 0o600}, // the owner could not read it
+		{ownedBy(1000, 0o000), 0o600},
+		{statInfo{mode: 0o400}, 0o600}, // no owner known
+	}
+	for _, tt := range tests {
+		if got := savedMode(tt.fi); got != tt.want {
+			t.Errorf("savedMode(%04o owned by %v) = %04o; want %04o", tt.fi.Mode(), tt.fi.Sys(), got, tt.want)
+		}
 	}
 }

@@ -135,40 +135,40 @@ func TestKeysOrder(t *testing.T) {
 	var _ keyring.Source = r
 }
 
-func TestStates(t *testing.T) {
+func TestLifecycle(t *testing.T) {
 	t.Parallel()
 	r := timeline(t) // a at t0, b at t0+2h, c at t0+5h
 	const maxAge = time.Hour
 	tests := []struct {
 		name string
 		now  time.Time
-		want []stateView
+		want []stageView
 	}{
-		{"all pending", t0.Add(-time.Second), []stateView{{"a", "pending"}, {"b", "pending"}, {"c", "pending"}}},
-		{"first active", t0, []stateView{{"a", "primary"}, {"b", "pending"}, {"c", "pending"}}},
-		{"second active", t0.Add(2 * time.Hour), []stateView{{"a", "live"}, {"b", "primary"}, {"c", "pending"}}},
-		{"superseded exactly max age ago", t0.Add(3 * time.Hour), []stateView{{"a", "live"}, {"b", "primary"}, {"c", "pending"}}},
-		{"superseded just over max age ago", t0.Add(3*time.Hour + time.Nanosecond), []stateView{{"a", "droppable"}, {"b", "primary"}, {"c", "pending"}}},
-		{"third active", t0.Add(5 * time.Hour), []stateView{{"a", "droppable"}, {"b", "live"}, {"c", "primary"}}},
-		{"both old droppable", t0.Add(6*time.Hour + time.Second), []stateView{{"a", "droppable"}, {"b", "droppable"}, {"c", "primary"}}},
+		{"all pending", t0.Add(-time.Second), []stageView{{"a", "pending"}, {"b", "pending"}, {"c", "pending"}}},
+		{"first active", t0, []stageView{{"a", "primary"}, {"b", "pending"}, {"c", "pending"}}},
+		{"second active", t0.Add(2 * time.Hour), []stageView{{"a", "live"}, {"b", "primary"}, {"c", "pending"}}},
+		{"superseded exactly max age ago", t0.Add(3 * time.Hour), []stageView{{"a", "live"}, {"b", "primary"}, {"c", "pending"}}},
+		{"superseded just over max age ago", t0.Add(3*time.Hour + time.Nanosecond), []stageView{{"a", "droppable"}, {"b", "primary"}, {"c", "pending"}}},
+		{"third active", t0.Add(5 * time.Hour), []stageView{{"a", "droppable"}, {"b", "live"}, {"c", "primary"}}},
+		{"both old droppable", t0.Add(6*time.Hour + time.Second), []stageView{{"a", "droppable"}, {"b", "droppable"}, {"c", "primary"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if diff := cmp.Diff(tt.want, statesOf(r, tt.now, maxAge)); diff != "" {
-				t.Errorf("States(%v, %v) (-want +got):\n%s", tt.now, maxAge, diff)
+			if diff := cmp.Diff(tt.want, stagesOf(r, tt.now, maxAge)); diff != "" {
+				t.Errorf("Lifecycle(%v, %v) (-want +got):\n%s", tt.now, maxAge, diff)
 			}
 		})
 	}
 
 	// The full records, times included.
-	want := []keyring.KeyState{
-		{ID: "a", Created: t0.Add(-time.Hour), Activates: t0, State: keyring.StateDroppable, Superseded: t0.Add(2 * time.Hour)},
-		{ID: "b", Created: t0.Add(time.Hour), Activates: t0.Add(2 * time.Hour), State: keyring.StateLive, Superseded: t0.Add(5 * time.Hour)},
-		{ID: "c", Created: t0.Add(4 * time.Hour), Activates: t0.Add(5 * time.Hour), State: keyring.StatePrimary},
+	want := []keyring.KeyStatus{
+		{ID: "a", Created: t0.Add(-time.Hour), Activates: t0, Stage: keyring.StageDroppable, Superseded: t0.Add(2 * time.Hour)},
+		{ID: "b", Created: t0.Add(time.Hour), Activates: t0.Add(2 * time.Hour), Stage: keyring.StageLive, Superseded: t0.Add(5 * time.Hour)},
+		{ID: "c", Created: t0.Add(4 * time.Hour), Activates: t0.Add(5 * time.Hour), Stage: keyring.StagePrimary},
 	}
-	if diff := cmp.Diff(want, r.States(t0.Add(5*time.Hour), maxAge)); diff != "" {
-		t.Errorf("States(t0+5h) (-want +got):\n%s", diff)
+	if diff := cmp.Diff(want, r.Lifecycle(t0.Add(5*time.Hour), maxAge)); diff != "" {
+		t.Errorf("Lifecycle(t0+5h) (-want +got):\n%s", diff)
 	}
 }
 
@@ -185,7 +185,7 @@ func TestRotate(t *testing.T) {
 	if diff := cmp.Diff([]string{"a"}, res.Dropped); diff != "" {
 		t.Errorf("Rotate dropped (-want +got):\n%s", diff)
 	}
-	wantAdded := keyring.KeyState{ID: res.Added.ID, Created: now, Activates: now.Add(30 * time.Minute), State: keyring.StatePending}
+	wantAdded := keyring.KeyStatus{ID: res.Added.ID, Created: now, Activates: now.Add(30 * time.Minute), Stage: keyring.StagePending}
 	if diff := cmp.Diff(wantAdded, res.Added); diff != "" {
 		t.Errorf("Rotate added (-want +got):\n%s", diff)
 	}
@@ -257,8 +257,8 @@ func TestRotateImmediate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Added.State != keyring.StatePrimary {
-		t.Errorf("Rotate with no delay: added state %q; want primary", res.Added.State)
+	if res.Added.Stage != keyring.StagePrimary {
+		t.Errorf("Rotate with no delay: added stage %q; want primary", res.Added.Stage)
 	}
 	if k, _ := n.Primary(now); k.ID != res.Added.ID {
 		t.Errorf("Primary after Rotate with no delay = %q; want the new key %q", k.ID, res.Added.ID)
@@ -319,9 +319,9 @@ func TestRotateTwice(t *testing.T) {
 	if res1.Added.ID == res2.Added.ID {
 		t.Fatalf("two rotations added the same id %q", res1.Added.ID)
 	}
-	want := []stateView{{"a", "primary"}, {res1.Added.ID, "pending"}, {res2.Added.ID, "pending"}}
-	if diff := cmp.Diff(want, statesOf(r2, now.Add(2*time.Second), time.Hour)); diff != "" {
-		t.Errorf("States after two rotations (-want +got):\n%s", diff)
+	want := []stageView{{"a", "primary"}, {res1.Added.ID, "pending"}, {res2.Added.ID, "pending"}}
+	if diff := cmp.Diff(want, stagesOf(r2, now.Add(2*time.Second), time.Hour)); diff != "" {
+		t.Errorf("Lifecycle after two rotations (-want +got):\n%s", diff)
 	}
 	if len(res2.Dropped) != 0 {
 		t.Errorf("second Rotate dropped %v; want nothing", res2.Dropped)
@@ -550,8 +550,8 @@ func TestRotateActivation(t *testing.T) {
 				if k, _ := n.Primary(tt.want); k.ID != res.Added.ID {
 					t.Fatalf("Primary at the activation = %q; want the new key %q", k.ID, res.Added.ID)
 				}
-				if tt.delay == 0 && res.Added.State != keyring.StatePrimary {
-					t.Fatalf("Rotate with no delay: the new key is %s; want primary", res.Added.State)
+				if tt.delay == 0 && res.Added.Stage != keyring.StagePrimary {
+					t.Fatalf("Rotate with no delay: the new key is %s; want primary", res.Added.Stage)
 				}
 				if k, _ := n.Primary(tt.want.Add(-time.Nanosecond)); k.ID == res.Added.ID {
 					t.Fatalf("the new key is primary before its activation")
@@ -595,8 +595,8 @@ func TestRotateAtOnceAfterStaged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Added.State != keyring.StatePrimary || res.Added.Activates.After(now) {
-			t.Errorf("after b activating at %v: Rotate(0) added a %s key activating at %v; want primary at once", staged, res.Added.State, res.Added.Activates)
+		if res.Added.Stage != keyring.StagePrimary || res.Added.Activates.After(now) {
+			t.Errorf("after b activating at %v: Rotate(0) added a %s key activating at %v; want primary at once", staged, res.Added.Stage, res.Added.Activates)
 		}
 		if k, _ := n.Primary(now); k.ID != res.Added.ID {
 			t.Errorf("Primary = %q; want the new key %q", k.ID, res.Added.ID)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sessionless/sessionless/internal/slot"
 	"github.com/sessionless/sessionless/remember"
 	"github.com/sessionless/sessionless/token"
 )
@@ -173,10 +174,7 @@ func (cfg Config[T, S]) fill() (Config[T, S], error) {
 	}
 	name := func(n *string, def string) {
 		if *n == "" {
-			*n = def
-			if cfg.InsecureHTTP {
-				*n = strings.TrimPrefix(def, "__Host-")
-			}
+			*n = slot.DefaultName(def, cfg.InsecureHTTP)
 		}
 	}
 	name(&cfg.VisitorCookie, DefaultVisitorCookie)
@@ -209,13 +207,16 @@ func (cfg Config[T, S]) fill() (Config[T, S], error) {
 }
 
 // checkNames refuses cookie names that equal, or could be taken for a
-// chunk or a one-shot cookie of, another.
+// chunk of, another, and names that begin with the one-shot cookies'
+// prefix (once, the last name) and a dash.
 func checkNames(names ...string) error {
-	for i, a := range names {
-		for j, b := range names {
-			if i != j && (a == b || strings.HasPrefix(b, a+".") || strings.HasPrefix(b, a+"-") && a == names[len(names)-1]) {
-				return fmt.Errorf("%w: the cookie names %q and %q collide", ErrConfig, a, b)
-			}
+	if err := slot.CheckNames(names...); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	once := names[len(names)-1]
+	for _, n := range names[:len(names)-1] {
+		if strings.HasPrefix(n, once+"-") {
+			return fmt.Errorf("%w: the cookie name %q could be a one-shot cookie of %q", ErrConfig, n, once)
 		}
 	}
 	return nil

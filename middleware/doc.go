@@ -1,31 +1,73 @@
-// Package middleware is the net/http glue of sessionless: it loads the
-// visitor's [remember.State] into the request context, renews tokens, and
-// guards routes.
+// Package middleware gives net/http handlers one object for every session
+// need: who the visitor is, the guards of sensitive routes, data for every
+// visitor, flash messages and one-shot values, all in sealed cookies.
 //
-// A [Sessions] wraps a [remember.Manager]. Its pieces are standard
-// func(http.Handler) http.Handler middleware:
+// [New] builds a [Sessions] from a keyring source and a [Config] whose zero
+// value is the secure default. T is the identity payload (package
+// remember's model: anonymous, remembered, authenticated, fresh); S is the
+// visitor data, for anonymous visitors too (a cart, a theme); use struct{}
+// for none.
 //
-//   - [Sessions.Load] reads the cookies once per request, renews the auth
-//     token when due, clears refused cookies, and makes the State available
-//     through [Sessions.State] or [FromContext]. Every response it wraps
-//     carries "Vary: Cookie"; responses that set or clear a cookie also
-//     carry "Cache-Control: no-store".
+//	sessions, err := middleware.New(keys, middleware.Config[User, Visit]{})
+//	handler := http.NewCrossOriginProtection().Handler(sessions.Load(mux))
+//
+// In a handler:
+//
+//	st := sessions.State(r)                        // Level, Data, RememberMe()
+//	err = sessions.Login(w, r, user, r.FormValue("remember") == "on")
+//	err = sessions.Update(w, r, user)              // after a profile edit
+//	err = sessions.Reauthenticate(w, r)            // after the password again
+//	err = sessions.Logout(w, r)
+//	v := sessions.Data(r); v.Cart = append(v.Cart, id); err = sessions.SetData(r, v)
+//	err = sessions.AddFlash(r, middleware.Flash{Text: "Profile saved"}); fl := sessions.Flashes(r)
+//	err = sessions.SetOnce(w, r, "oauth", state); state, ok := sessions.TakeOnce(w, r, "oauth")
+//
+// and the guards, standard func(http.Handler) http.Handler middleware:
+//
+//   - [Sessions.Load] reads the identity cookies once per request, renews
+//     the auth token when due, clears refused cookies, and hands the
+//     handler a ResponseWriter that writes the visitor data and flash
+//     cookies, if they changed, just before the header. Every response it
+//     wraps carries "Vary: Cookie"; responses that set or clear a cookie
+//     also carry "Cache-Control: no-store".
 //   - [Sessions.RequireUser] lets remembered and authenticated visitors
 //     through (pages that greet or pre-fill).
 //   - [Sessions.RequireAuthenticated] lets authenticated visitors through;
 //     a remembered one is sent to re-authenticate, an anonymous one to log
 //     in.
 //   - [Sessions.RequireFresh] also wants the password entered recently:
-//     within a fixed window, or a sliding one (sudo mode).
+//     within a [remember.Fixed] or a [remember.Sliding] window (sudo mode).
 //
 // A browser (a request whose Accept header names text/html) that may not
 // pass is redirected with 303 See Other to the login or re-authentication
-// URL, with a return_to query holding the original path and query. Other
-// callers get a JSON body instead: 401 {"error":"login_required"} or 403
-// {"error":"reauth_required"}. Whatever the request's cookies held, the
-// answer is the same for every kind of refusal: it says nothing about why.
+// URL, with a return_to query holding the place to come back to: the
+// request itself for GET and HEAD, else the same-site page it was sent
+// from (its Referer), else "/". Other callers get a JSON body instead: 401
+// {"error":"login_required"} or 403 {"error":"reauth_required"}. Whatever
+// the request's cookies held, the answer is the same for every kind of
+// refusal: it says nothing about why. [SafeReturnTo] checks a return_to
+// value before redirecting to it.
 //
-// [SafeReturnTo] checks a return_to value before redirecting to it.
+// # Visitor data
+//
+// [Sessions.Data] opens the visitor cookie at most once per request, and
+// only when asked: a request that never asks pays nothing for it.
+// [Sessions.SetData] seals the new value at once (so a value too large
+// fails there, with nothing written) and the response writes it once. A
+// request that changes nothing writes no cookie, except to keep the data
+// alive once more than half of Config.VisitorIdle has passed, or to
+// re-seal it under the primary key; a visitor without data carries no
+// cookie at all. Its limits:
+//
+//   - size: MaxChunks cookies of about 4 KB each (16 KB by default), sent
+//     with every request: keep ids, not records;
+//   - last write wins: two tabs that change it at once each write their
+//     own version, and the browser keeps the one it receives last;
+//   - a copy replays: like every cookie store, an older copy of the cookie
+//     opens until it expires, so it can bring back an emptied cart;
+//   - never identity: it may have been written before login, so nothing in
+//     it authorises anything. Login keeps it (a cart survives login);
+//     Logout keeps only what Config.KeepOnLogout returns.
 //
 // # CSRF
 //
@@ -33,13 +75,8 @@
 // carrying them, but not all (a top-level POST from a same-site but
 // cross-origin page, or browsers without SameSite). Compose with the
 // standard library's [http.CrossOriginProtection], which refuses
-// cross-origin unsafe requests by their Sec-Fetch-Site and Origin headers:
+// cross-origin unsafe requests by their Sec-Fetch-Site and Origin headers,
+// as above.
 //
-//	mux := http.NewServeMux()
-//	mux.Handle("POST /login", loginHandler)
-//	mux.Handle("POST /logout", logoutHandler)
-//	mux.Handle("GET /account", sessions.RequireAuthenticated(accountHandler))
-//	handler := http.NewCrossOriginProtection().Handler(sessions.Load(mux))
-//
-// See the package example.
+// See the package examples.
 package middleware

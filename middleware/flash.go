@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/sessionless/sessionless/token"
@@ -32,11 +33,14 @@ func (s *Sessions[T, S]) AddFlash(r *http.Request, f Flash) error {
 	// What the response would leave in the cookie: the flashes not shown
 	// yet, or those added since Flashes took them.
 	var pending []Flash
-	if tok, ok := s.flash.Get(r, &rq.flash, now); ok {
+	if tok, ok := s.flash.Get(r, &rq.visitor().flash, now); ok {
 		pending = tok.Data
 	}
 	pending = append(pending[:len(pending):len(pending)], f)
-	return s.flash.Set(&rq.flash, token.Params{IssuedAt: now, Expiry: now.Add(s.cfg.FlashLifetime)}, pending, 0)
+	if err := s.flash.Set(&rq.visitor().flash, token.Params{IssuedAt: now, Expiry: now.Add(s.cfg.FlashLifetime)}, pending, 0); err != nil {
+		return fmt.Errorf("middleware: flash: %w", err)
+	}
+	return nil
 }
 
 // Flashes returns the flash messages waiting for this visitor, oldest
@@ -46,15 +50,15 @@ func (s *Sessions[T, S]) AddFlash(r *http.Request, f Flash) error {
 // otherwise show them twice.
 func (s *Sessions[T, S]) Flashes(r *http.Request) []Flash {
 	rq := s.from(r)
-	if rq == nil || rq.rw.wrote || rq.flashesTaken {
+	if rq == nil || rq.rw.wrote || rq.visitor().flashesTaken {
 		return nil
 	}
-	tok, ok := s.flash.Get(r, &rq.flash, s.cfg.Clock())
-	rq.flashesTaken = true
+	tok, ok := s.flash.Get(r, &rq.visitor().flash, s.cfg.Clock())
+	rq.visitor().flashesTaken = true
 	if !ok {
 		return nil
 	}
 	shown := tok.Data
-	s.flash.Clear(r, &rq.flash)
+	s.flash.Clear(r, &rq.visitor().flash)
 	return shown
 }

@@ -62,8 +62,10 @@ func (s *Sessions[T, S]) RequireFresh(win remember.Window) func(http.Handler) ht
 }
 
 // Fresh reports whether the visitor entered the password within win, as
-// RequireFresh checks it, for a handler that decides for itself. A
-// sliding win writes the fresh cookie: call it before writing the body.
+// RequireFresh checks it, for a handler that decides for itself (or a
+// page that says whether the sudo route would open now). A sliding win
+// keeps the fresh cookie alive, so call it before writing the body; with
+// a nil w it only answers.
 func (s *Sessions[T, S]) Fresh(w http.ResponseWriter, r *http.Request, win remember.Window) bool {
 	return s.m.Fresh(w, r, s.State(r), win)
 }
@@ -87,12 +89,12 @@ func (s *Sessions[T, S]) admit(w http.ResponseWriter, r *http.Request, st *remem
 func (s *Sessions[T, S]) deny(w http.ResponseWriter, r *http.Request, target string, status int, code string) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
-	if wantsHTML(r) {
+	if WantsHTML(r) {
 		sep := "?"
 		if strings.Contains(target, "?") {
 			sep = "&"
 		}
-		loc := target + sep + s.cfg.ReturnToParam + "=" + url.QueryEscape(returnTo(r))
+		loc := target + sep + s.cfg.ReturnToParam + "=" + url.QueryEscape(ReturnTo(r))
 		h.Set("Location", loc)
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusSeeOther)
@@ -110,13 +112,14 @@ func (s *Sessions[T, S]) deny(w http.ResponseWriter, r *http.Request, target str
 	_, _ = w.Write([]byte(`{"error":"` + code + `"}` + "\n"))
 }
 
-// returnTo is the place to come back to after logging in: the request
-// itself if the browser can get it again (GET or HEAD, as Devise's
-// store_location_for), else the same-site page the form was posted from
-// (its Referer) when SafeReturnTo accepts it, else "/". A form posted
-// after its window closed thus returns to the form, not to a POST-only
-// URL that would answer 405.
-func returnTo(r *http.Request) string {
+// ReturnTo returns the place to come back to after logging in, as the
+// guards put it in return_to: the request itself if the browser can get it
+// again (GET or HEAD, as Devise's store_location_for), else the same-site
+// page the form was posted from (its Referer) when SafeReturnTo accepts
+// it, else "/". A form posted after its window closed thus returns to the
+// form, not to a POST-only URL that would answer 405. Handlers of POST
+// forms use it to answer 303 "back to the page".
+func ReturnTo(r *http.Request) string {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return SafeReturnTo(r.URL.RequestURI())
 	}
@@ -127,9 +130,10 @@ func returnTo(r *http.Request) string {
 	return SafeReturnTo(ref.RequestURI())
 }
 
-// wantsHTML reports whether the request comes from a browser navigating:
-// its Accept header names text/html.
-func wantsHTML(r *http.Request) bool {
+// WantsHTML reports whether the request comes from a browser navigating
+// (its Accept header names text/html), as the guards decide between a
+// redirect and a JSON answer.
+func WantsHTML(r *http.Request) bool {
 	for _, v := range r.Header.Values("Accept") {
 		if strings.Contains(v, "text/html") {
 			return true

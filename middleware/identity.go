@@ -14,7 +14,8 @@ func (s *Sessions[T, S]) State(r *http.Request) *remember.State[T] {
 	if rq := s.from(r); rq != nil {
 		return rq.id
 	}
-	return s.m.Load(nil, r)
+	st := s.m.Load(nil, r)
+	return &st
 }
 
 // writable returns the request state of r, or the reason a cookie cannot
@@ -102,7 +103,7 @@ func (s *Sessions[T, S]) Logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	rq.id = &remember.State[T]{}
 	if s.cfg.KeepOnLogout == nil {
-		s.data.Clear(r, &rq.data)
+		s.data.Clear(r, &rq.visitor().data)
 		return nil
 	}
 	return s.SetData(r, s.cfg.KeepOnLogout(s.Data(r)))

@@ -202,11 +202,11 @@ func TestUniformRefusals(t *testing.T) {
 	if first.Status != http.StatusSeeOther || first.Header.Get("Set-Cookie") == "" {
 		t.Errorf("answer %+v; want a redirect that clears the cookie", first)
 	}
-	reasons := map[remember.Reason]bool{}
+	reasons := map[token.Reason]bool{}
 	for _, r := range a.rejected {
 		reasons[r.Reason] = true
 	}
-	for _, want := range []remember.Reason{remember.ReasonMalformed, remember.ReasonUnknownKey, remember.ReasonBadTag, remember.ReasonExpired, remember.ReasonWrongPurpose} {
+	for _, want := range []token.Reason{token.ReasonMalformed, token.ReasonUnknownKey, token.ReasonBadTag, token.ReasonExpired, token.ReasonWrongPurpose} {
 		if !reasons[want] {
 			t.Errorf("no rejection reported with reason %q (got %v)", want, reasons)
 		}

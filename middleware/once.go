@@ -23,12 +23,21 @@ type onceValue struct {
 	Value string `json:"v"`
 }
 
-// onceSlot returns the slot of the one-shot value name.
+// onceSlot returns the slot of the one-shot value name, made on first use
+// and kept: the names are the application's constants.
 func (s *Sessions[T, S]) onceSlot(name string) (*slot.Slot[onceValue], error) {
+	if sl, ok := s.once.Load(name); ok {
+		return sl.(*slot.Slot[onceValue]), nil
+	}
 	if len(name) == 0 || len(name) > maxOnceName || !validOnceName(name) {
 		return nil, fmt.Errorf("%w: %q", ErrOnceName, name)
 	}
-	return slot.New[onceValue](s.keys, s.slotConfig(s.cfg.OnceCookie+"-"+name, PurposeOnce))
+	sl, err := slot.New[onceValue](s.keys, s.slotConfig(s.cfg.OnceCookie+"-"+name, PurposeOnce))
+	if err != nil {
+		return nil, err
+	}
+	got, _ := s.once.LoadOrStore(name, sl)
+	return got.(*slot.Slot[onceValue]), nil
 }
 
 func validOnceName(name string) bool {

@@ -2,17 +2,16 @@ package middleware
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/sessionless/sessionless/cookie"
 	"github.com/sessionless/sessionless/internal/slot"
 	"github.com/sessionless/sessionless/keyring"
 	"github.com/sessionless/sessionless/remember"
-	"github.com/sessionless/sessionless/token"
 )
 
 // Sessions is everything a handler needs: the visitor's identity (State,
@@ -25,6 +24,7 @@ type Sessions[T, S any] struct {
 	m     *remember.Manager[T]
 	data  *slot.Slot[visitorData[S]]
 	flash *slot.Slot[[]Flash]
+	once  sync.Map // name → *slot.Slot[onceValue]
 }
 
 // New returns the Sessions of the keys of src. cfg's zero value gives the
@@ -50,7 +50,9 @@ func New[T, S any](src keyring.Source, cfg Config[T, S]) (*Sessions[T, S], error
 	if s.flash, err = slot.New[[]Flash](src, s.slotConfig(cfg.FlashCookie, PurposeFlash)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	if _, err := s.onceSlot("x"); err != nil {
+	// A one-shot value named n lives in OnceCookie-n: check that the
+	// prefix makes a valid cookie name.
+	if _, err := slot.New[onceValue](src, s.slotConfig(cfg.OnceCookie+"-n", PurposeOnce)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return s, nil
@@ -59,13 +61,24 @@ func New[T, S any](src keyring.Source, cfg Config[T, S]) (*Sessions[T, S], error
 // slotConfig describes the cookie name, sealed for purpose.
 func (s *Sessions[T, S]) slotConfig(name, purpose string) slot.Config {
 	cfg := s.cfg
+	var others []string
+	for _, p := range purposes {
+		if p != purpose {
+			others = append(others, remember.AppPurpose(cfg.App, p))
+		}
+	}
 	return slot.Config{
-		Cookie:  cookie.Config{Name: name, SameSite: cfg.SameSite, MaxChunks: cfg.MaxChunks, InsecureHTTP: cfg.InsecureHTTP, Logger: discard},
-		Purpose: remember.AppPurpose(cfg.App, purpose),
-		Leeway:  cfg.Leeway,
-		Report:  s.report,
+		Cookie:        cookie.Config{Name: name, SameSite: cfg.SameSite, MaxChunks: cfg.MaxChunks, InsecureHTTP: cfg.InsecureHTTP, Logger: discard},
+		Purpose:       remember.AppPurpose(cfg.App, purpose),
+		OtherPurposes: others,
+		Leeway:        cfg.Leeway,
+		Report:        s.report,
 	}
 }
+
+// purposes are every purpose of the library: a token of another one in a
+// visitor cookie is reported as wrong_purpose rather than bad_tag.
+var purposes = []string{remember.PurposeAuth, remember.PurposeRemember, remember.PurposeFresh, PurposeVisitor, PurposeFlash, PurposeOnce}
 
 // discard keeps the cookie package's InsecureHTTP warning to the one that
 // package remember logs.
@@ -74,26 +87,16 @@ var discard = slog.New(slog.DiscardHandler)
 // report hands a refused visitor cookie to Config.OnReject and the log,
 // as package remember does with the identity cookies.
 func (s *Sessions[T, S]) report(ctx context.Context, name string, err error) {
-	rej := remember.Rejection{Cookie: name, Reason: remember.Reason(token.ReasonOf(err)), Err: err}
-	switch {
-	case errors.Is(err, cookie.ErrAmbiguous):
-		rej.Reason = remember.ReasonDuplicate
-	case rej.Reason == remember.Reason(token.ReasonOther):
-		rej.Reason = remember.ReasonMalformed
-	}
-	if te := (*token.TimeError)(nil); errors.As(err, &te) {
-		rej.KeyID = te.Claims.KeyID
-	}
+	rej := remember.Rejection{Cookie: name, Reason: slot.Reason(err), KeyID: slot.KeyID(err), Err: err}
 	if s.cfg.OnReject != nil {
 		s.cfg.OnReject(ctx, rej)
 	}
-	level := slog.LevelInfo
-	if rej.Reason == remember.ReasonExpired {
-		level = slog.LevelDebug
-	}
-	s.cfg.Logger.LogAttrs(ctx, level, "middleware: cookie refused",
-		slog.String("cookie", rej.Cookie), slog.String("reason", string(rej.Reason)), slog.String("kid", rej.KeyID))
+	slot.Log(s.cfg.Logger, ctx, rej.Cookie, rej.Reason, rej.KeyID)
 }
+
+// Config returns the configuration with its defaults filled in (those of
+// the identity are in Manager().Config()).
+func (s *Sessions[T, S]) Config() Config[T, S] { return s.cfg }
 
 // Manager returns the identity manager, for code outside net/http
 // handlers (tests, tools).
@@ -104,20 +107,39 @@ func (s *Sessions[T, S]) Manager() *remember.Manager[T] { return s.m }
 type ctxKey struct{}
 
 // request is what Load keeps for one request, in one allocation: the
-// context node that carries it, the identity State, the response writer
-// that writes the visitor cookies with the header, and the visitor values.
+// context node that carries it, the identity State and the response
+// writer that writes the visitor cookies with the header. The visitor
+// values come in an allocation of their own when a handler first asks,
+// so that a request that does not pays nothing for them.
 type request[T, S any] struct {
 	context.Context
-	s     *Sessions[T, S]
-	id    *remember.State[T]
-	req   *http.Request // the request that carries this context
-	rw    responseWriter[T, S]
+	s   *Sessions[T, S]
+	id  *remember.State[T] // st, or the State of a Login, Reauthenticate or Logout since
+	st  remember.State[T]
+	req *http.Request // the request that carries this context
+	rw  responseWriter[T, S]
+	vis *visitorState[S]
+}
+
+// visitorState is the request's view of the visitor data and flash
+// cookies.
+type visitorState[S any] struct {
 	data  slot.Value[visitorData[S]]
 	flash slot.Value[[]Flash]
 	// flashesTaken: Flashes ran, so the incoming flashes are not kept.
 	flashesTaken bool
 }
 
+// visitor returns the request's visitor state, making it on first use.
+func (c *request[T, S]) visitor() *visitorState[S] {
+	if c.vis == nil {
+		c.vis = new(visitorState[S])
+	}
+	return c.vis
+}
+
+// Value returns the request state for ctxKey, and asks the parent context
+// for any other key.
 func (c *request[T, S]) Value(key any) any {
 	if key == (ctxKey{}) {
 		return c
@@ -161,7 +183,8 @@ func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {
 		addVary(w.Header())
 		rq := &request[T, S]{Context: r.Context(), s: s}
 		rq.rw = responseWriter[T, S]{ResponseWriter: w, rq: rq}
-		rq.id = s.m.Load(w, r)
+		rq.st = s.m.Load(w, r)
+		rq.id = &rq.st
 		rq.req = r.WithContext(rq)
 		next.ServeHTTP(&rq.rw, rq.req)
 		if !rq.rw.wrote {

@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"time"
@@ -27,7 +28,8 @@ type visitorData[S any] struct {
 // What Data holds is never identity nor authorisation: it may have been
 // written before the visitor logged in, by another tab, or replayed from
 // an older copy of the cookie. Check anything it names against the
-// application's own records.
+// application's own records. Like the request, what Data keeps for it is
+// not safe for use by several goroutines at once.
 func (s *Sessions[T, S]) Data(r *http.Request) S {
 	rq := s.from(r)
 	if rq == nil {
@@ -42,7 +44,7 @@ func (s *Sessions[T, S]) Data(r *http.Request) S {
 
 // openData opens the visitor cookie on the first call of the request.
 func (s *Sessions[T, S]) openData(rq *request[T, S]) *token.Token[visitorData[S]] {
-	tok, _ := s.data.Get(rq.req, &rq.data, s.cfg.Clock())
+	tok, _ := s.data.Get(rq.req, &rq.visitor().data, s.cfg.Clock())
 	return tok
 }
 
@@ -65,43 +67,53 @@ func (s *Sessions[T, S]) SetData(r *http.Request, data S) error {
 		return ErrNotLoaded
 	}
 	if reflect.ValueOf(&data).Elem().IsZero() {
-		s.data.Clear(r, &rq.data) // no data, no cookie
+		s.data.Clear(r, &rq.visitor().data) // no data, no cookie
 		return nil
 	}
 	now := s.cfg.Clock()
 	since := now.Unix()
-	if tok, ok := s.data.Get(r, &rq.data, now); ok {
+	if tok, ok := s.data.Get(r, &rq.visitor().data, now); ok && s.dataLives(tok.Data.Since, now) {
 		since = tok.Data.Since
-	}
+	} // else new data, or data at its absolute end (open within the leeway): start afresh
 	return s.sealData(rq, visitorData[S]{Since: since, Data: data}, now)
 }
 
-// sealData seals v for the response, with its sliding expiry capped by
-// its absolute end.
-func (s *Sessions[T, S]) sealData(rq *request[T, S], v visitorData[S], now time.Time) error {
+// dataExpiry is the expiry of data first written at since, sealed at now:
+// the idle window, capped by the absolute lifetime.
+func (s *Sessions[T, S]) dataExpiry(since int64, now time.Time) time.Time {
 	exp := now.Add(s.cfg.VisitorIdle)
-	if end := time.Unix(v.Since, 0).Add(s.cfg.VisitorLifetime); exp.After(end) {
+	if end := time.Unix(since, 0).Add(s.cfg.VisitorLifetime); exp.After(end) {
 		exp = end
 	}
-	if exp.Unix() <= now.Unix() {
-		s.data.Clear(rq.req, &rq.data) // at its absolute end: start afresh
-		v.Since = now.Unix()
-		exp = now.Add(s.cfg.VisitorIdle)
+	return exp
+}
+
+// dataLives reports whether data first written at since may be sealed
+// again at now: its absolute end is at least a second away.
+func (s *Sessions[T, S]) dataLives(since int64, now time.Time) bool {
+	return s.dataExpiry(since, now).Unix() > now.Unix()
+}
+
+// sealData seals v for the response; v.Since must live at now.
+func (s *Sessions[T, S]) sealData(rq *request[T, S], v visitorData[S], now time.Time) error {
+	exp := s.dataExpiry(v.Since, now)
+	if err := s.data.Set(&rq.visitor().data, token.Params{IssuedAt: now, Expiry: exp}, v, exp.Sub(now)); err != nil {
+		return fmt.Errorf("middleware: visitor data: %w", err)
 	}
-	return s.data.Set(&rq.data, token.Params{IssuedAt: now, Expiry: exp}, v, exp.Sub(now))
+	return nil
 }
 
 // commitData queues the visitor cookie for the header: a change, a
 // deletion, or a refresh of data that was read and is due one.
 func (s *Sessions[T, S]) commitData(w http.ResponseWriter, rq *request[T, S]) {
 	now := s.cfg.Clock()
-	if rq.data.Opened() && !rq.data.Pending() {
-		if tok, ok := s.data.Get(rq.req, &rq.data, now); ok && s.dataDue(tok.Claims, now) {
+	if rq.visitor().data.Opened() && !rq.visitor().data.Pending() {
+		if tok, ok := s.data.Get(rq.req, &rq.visitor().data, now); ok && s.dataDue(tok.Claims, now) && s.dataLives(tok.Data.Since, now) {
 			_ = s.sealData(rq, tok.Data, now) // on failure the cookie still holds the data
 		}
 	}
-	if rq.data.Pending() {
-		_ = s.data.Commit(w, rq.req, &rq.data)
+	if rq.visitor().data.Pending() {
+		_ = s.data.Commit(w, rq.req, &rq.visitor().data)
 	}
 }
 

@@ -18,9 +18,12 @@ type responseWriter[T, S any] struct {
 func (w *responseWriter[T, S]) commit() {
 	w.wrote = true
 	rq := w.rq
+	if rq.vis == nil {
+		return // no handler asked
+	}
 	rq.s.commitData(w.ResponseWriter, rq)
-	if rq.flash.Pending() {
-		_ = rq.s.flash.Commit(w.ResponseWriter, rq.req, &rq.flash)
+	if rq.vis.flash.Pending() {
+		_ = rq.s.flash.Commit(w.ResponseWriter, rq.req, &rq.vis.flash)
 	}
 }
 

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/sessionless/sessionless/cookie"
+	"github.com/sessionless/sessionless/internal/slot"
 	"github.com/sessionless/sessionless/token"
 )
 
@@ -106,9 +106,17 @@ type Config[T any] struct {
 	// compare a per-user session version sealed in T with the one the
 	// application stores, so that a password change or "log out
 	// everywhere" invalidates every older token without a session store.
+	//
+	// A panic in Validate or OnReject is not recovered: it is a bug of the
+	// application's, and it propagates to the caller of Load (or of the
+	// guard) like a panic in a handler, which net/http's server recovers
+	// per connection and logs. Nothing has been written for that cookie
+	// yet when Validate runs. Recovering it here would serve the request
+	// as if the hook had said yes or no, which neither is safe to assume.
 	Validate func(ctx context.Context, data T, claims token.Claims) error
 	// OnReject, if set, is called for every cookie that was present but
-	// refused, with the reason; never with the token.
+	// refused, with the reason; never with the token. A panic in it
+	// propagates (see Validate).
 	OnReject func(ctx context.Context, rej Rejection)
 	// Logger receives a line for every refused cookie (reason and cookie
 	// name only) and the InsecureHTTP warning. If nil, slog.Default().
@@ -154,26 +162,14 @@ func (cfg Config[T]) fill() (Config[T], error) {
 	}
 	name := func(n *string, def string) {
 		if *n == "" {
-			*n = def
-			if cfg.InsecureHTTP {
-				*n = def[len("__Host-"):]
-			}
+			*n = slot.DefaultName(def, cfg.InsecureHTTP)
 		}
 	}
 	name(&cfg.AuthCookie, DefaultAuthCookie)
 	name(&cfg.RememberCookie, DefaultRememberCookie)
 	name(&cfg.FreshCookie, DefaultFreshCookie)
-	if cfg.AuthCookie == cfg.RememberCookie || cfg.AuthCookie == cfg.FreshCookie || cfg.RememberCookie == cfg.FreshCookie {
-		return cfg, fmt.Errorf("%w: the cookie names must differ", ErrConfig)
-	}
-	// The cookie package owns name.1 to name.10 for chunks: a name that
-	// begins with another name and a dot could be taken for its chunk.
-	for _, a := range []string{cfg.AuthCookie, cfg.RememberCookie, cfg.FreshCookie} {
-		for _, b := range []string{cfg.AuthCookie, cfg.RememberCookie, cfg.FreshCookie} {
-			if a != b && strings.HasPrefix(b, a+".") {
-				return cfg, fmt.Errorf("%w: the cookie name %q could be a chunk of %q", ErrConfig, b, a)
-			}
-		}
+	if err := slot.CheckNames(cfg.AuthCookie, cfg.RememberCookie, cfg.FreshCookie); err != nil {
+		return cfg, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	if cfg.SameSite == 0 || cfg.SameSite == http.SameSiteDefaultMode {
 		cfg.SameSite = http.SameSiteLaxMode

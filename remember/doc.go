@@ -1,11 +1,13 @@
-// Package remember implements the two-token session model of sessionless:
-// a long-lived "remember me" token that recognises a returning visitor, and
-// a short "authenticated" token, in a browser-session cookie, that sensitive
-// routes demand.
+// Package remember keeps who the visitor is in sealed cookies: a
+// long-lived "remember me" token that recognises a returning visitor, a
+// short "authenticated" token, in a browser-session cookie, that sensitive
+// routes demand, and, for sudo mode, a sliding "fresh" token bound to the
+// auth token. Package middleware puts it, with data for every visitor, in
+// one object for net/http handlers.
 //
 // A [Manager] seals the application's payload T (a user id, a name, an
-// e-mail, a few flags) into both tokens and reads them back from each
-// request as a [State]:
+// e-mail, a few flags) into the auth and remember tokens and reads them
+// back from each request as a [State]:
 //
 //	| level         | the request carries                       | may                                  |
 //	|---------------|-------------------------------------------|--------------------------------------|
@@ -31,15 +33,22 @@
 // [Config.RememberLifetime]. A remember token only recognises: an auth token
 // is never minted from it (NIST SP 800-63B-4 §5.1). [Manager.Reauthenticate]
 // issues a new auth token, with a new auth_time, after the application has
-// checked the password again.
+// checked the password again. [Manager.Update] replaces the payload in
+// every token the visitor holds after a profile edit, keeping every time.
 //
 // # Freshness
 //
 // [Manager.Fresh] tells whether the auth token's password entry lies within
-// a window: fixed from the entry (Laravel's password.confirm) or sliding,
-// reset by each sensitive request (GitHub's sudo mode), which keeps a third,
-// browser-session cookie whose token holds nothing but the time the window
-// ends and the auth_time it belongs to.
+// a [Window]: [Fixed] from the entry (Laravel's password.confirm) or
+// [Sliding], reset by each sensitive request (GitHub's sudo mode), which
+// keeps a third, browser-session cookie whose token holds nothing but the
+// time the window ends and the id of the auth token it belongs to.
+//
+// # Applications sharing a keyring
+//
+// [Config.App] namespaces every purpose ([AppPurpose]): "shop.auth" instead
+// of "auth". Unset, the purposes are the plain ones every token sealed
+// before it used.
 //
 // # What stateless sessions cannot do
 //
@@ -56,5 +65,6 @@
 // another purpose, duplicated) is treated as absent and cleared in the
 // response, and reported to [Config.OnReject] with a [Reason], never with
 // the token. Nothing a request carries makes this package panic or return
-// an error to serve as a 500.
+// an error to serve as a 500. A panic in the application's own hooks
+// (Validate, OnReject) propagates: see [Config.Validate].
 package remember

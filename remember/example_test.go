@@ -65,7 +65,7 @@ func ExampleManager_Login() {
 
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodPost, "https://example.com/login", nil)
-	st, err := m.Login(w, r, Session{UserID: 42, Name: "Alice"}, true)
+	st, err := m.Login(w, r, Session{UserID: 42, Name: "Alice"}, remember.RememberMe)
 	if err != nil {
 		log.Fatal(err) // the payload is too large for the cookies, or no key is active
 	}
@@ -86,7 +86,7 @@ func ExampleManager_Login() {
 func ExampleManager_Load() {
 	m := exampleManager()
 	login := httptest.NewRecorder()
-	if _, err := m.Login(login, httptest.NewRequest(http.MethodPost, "https://example.com/login", nil), Session{UserID: 42, Name: "Alice"}, true); err != nil {
+	if _, err := m.Login(login, httptest.NewRequest(http.MethodPost, "https://example.com/login", nil), Session{UserID: 42, Name: "Alice"}, remember.RememberMe); err != nil {
 		log.Fatal(err)
 	}
 
@@ -113,13 +113,14 @@ func ExampleManager_Fresh() {
 	var elapsed time.Duration
 	m := exampleManagerAt(func() time.Time { return now.Add(elapsed) })
 	login := httptest.NewRecorder()
-	if _, err := m.Login(login, httptest.NewRequest(http.MethodPost, "https://example.com/login", nil), Session{UserID: 42, Name: "Alice"}, false); err != nil {
+	if _, err := m.Login(login, httptest.NewRequest(http.MethodPost, "https://example.com/login", nil), Session{UserID: 42, Name: "Alice"}, remember.SessionOnly); err != nil {
 		log.Fatal(err)
 	}
 	at := func(d time.Duration) (*httptest.ResponseRecorder, *http.Request, *remember.State[Session]) {
 		elapsed = d
 		w, r := httptest.NewRecorder(), withCookies(login, true)
-		return w, r, m.Load(w, r)
+		st := m.Load(w, r)
+		return w, r, &st
 	}
 
 	w, r, st := at(5 * time.Minute)
@@ -137,4 +138,28 @@ func ExampleManager_Fresh() {
 	// 20 min after the password, fixed 15 min: false
 	// 10 min, sliding 15 min: true
 	// writes __Host-fresh
+}
+
+// Update changes the payload after a profile edit: the State shows it at
+// once, the next request too, and remember me and every time are kept.
+func ExampleManager_Update() {
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	var elapsed time.Duration
+	m := exampleManagerAt(func() time.Time { return now.Add(elapsed) })
+	login := httptest.NewRecorder()
+	if _, err := m.Login(login, httptest.NewRequest(http.MethodPost, "https://example.com/login", nil), Session{UserID: 42, Name: "Alice"}, remember.RememberMe); err != nil {
+		log.Fatal(err)
+	}
+	elapsed = 10 * time.Minute
+	w, r := httptest.NewRecorder(), withCookies(login, true)
+	st := m.Load(w, r)
+	if err := m.Update(w, r, &st, Session{UserID: 42, Name: "Alicia"}); err != nil {
+		log.Fatal(err) // too large, or no key is active: nothing was written
+	}
+	fmt.Println("this request:", st.Data.Name, "password entered", now.Add(elapsed).Sub(st.Auth.AuthTime), "ago")
+	next := m.Load(httptest.NewRecorder(), withCookies(w, true))
+	fmt.Println("next request:", next.Data.Name, "remember me:", next.RememberMe())
+	// Output:
+	// this request: Alicia password entered 10m0s ago
+	// next request: Alicia remember me: true
 }

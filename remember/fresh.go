@@ -84,11 +84,11 @@ func (m *Manager[T]) Fresh(w http.ResponseWriter, r *http.Request, st *State[T],
 // present but refused is deleted and reported.
 func (m *Manager[T]) slidingFresh(w http.ResponseWriter, r *http.Request, st *State[T], now time.Time) (*token.Token[string], bool) {
 	bound := st.freshFor.String()
-	return openSlot(m, w, r, &m.fresh, now, func(_ *http.Request, tok *token.Token[string]) (Reason, error) {
+	return openSlot(m, w, r, &m.fresh, now, func(_ *http.Request, tok *token.Token[string]) (token.Reason, error) {
 		if subtle.ConstantTimeCompare([]byte(tok.Data), []byte(bound)) == 1 {
 			return "", nil
 		}
-		return ReasonMismatch, errMismatch
+		return token.ReasonMismatch, errMismatch
 	})
 }
 

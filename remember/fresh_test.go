@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sessionless/sessionless/remember"
+	"github.com/sessionless/sessionless/token"
 )
 
 // fresh runs Load and then Fresh for b's next request, on one response,
@@ -17,7 +18,7 @@ func (e *env) fresh(b *browser, window time.Duration, sliding bool) (bool, *reme
 	e.t.Helper()
 	rec := httptest.NewRecorder()
 	r := b.request()
-	st := e.m.Load(rec, r)
+	st := ptr(e.m.Load(rec, r))
 	ok := e.m.Fresh(rec, r, st, remember.Window{Duration: window, Sliding: sliding})
 	return ok, st, b.receive(rec)
 }
@@ -146,7 +147,7 @@ func TestFreshSliding(t *testing.T) {
 		}
 	}
 	rejs := e.rej.take()
-	if len(rejs) != 1 || rejs[0].Cookie != freshName || rejs[0].Reason != remember.ReasonExpired {
+	if len(rejs) != 1 || rejs[0].Cookie != freshName || rejs[0].Reason != token.ReasonExpired {
 		t.Errorf("rejections %+v; want one, the expired fresh cookie", rejs)
 	}
 }
@@ -216,8 +217,8 @@ func TestFreshMismatch(t *testing.T) {
 				t.Errorf("set (-want +got):\n%s", diff)
 			}
 			rejs := e.rej.take()
-			if len(rejs) != 1 || rejs[0].Reason != remember.ReasonMismatch || rejs[0].Cookie != freshName {
-				t.Errorf("rejections %+v; want one %q for %s", rejs, remember.ReasonMismatch, freshName)
+			if len(rejs) != 1 || rejs[0].Reason != token.ReasonMismatch || rejs[0].Cookie != freshName {
+				t.Errorf("rejections %+v; want one %q for %s", rejs, token.ReasonMismatch, freshName)
 			}
 		})
 	}
@@ -230,20 +231,20 @@ func TestFreshBadCookie(t *testing.T) {
 	tests := []struct {
 		name   string
 		value  func(e *env, fresh, auth string) string // the Cookie header part
-		reason remember.Reason
+		reason token.Reason
 	}{
-		{"tampered", func(_ *env, f, _ string) string { return freshName + "=" + flip(f, part(f, 3)) }, remember.ReasonBadTag},
-		{"E3 duplicate", func(_ *env, f, _ string) string { return freshName + "=" + f + "; " + freshName + "=" + f }, remember.ReasonDuplicate},
-		{"garbage", func(*env, string, string) string { return freshName + "=garbage" }, remember.ReasonMalformed},
-		{"quoted", func(_ *env, f, _ string) string { return freshName + `="` + f + `"` }, remember.ReasonMalformed},
-		{"C9 auth token in the fresh cookie", func(_ *env, _, a string) string { return freshName + "=" + a }, remember.ReasonWrongPurpose},
+		{"tampered", func(_ *env, f, _ string) string { return freshName + "=" + flip(f, part(f, 3)) }, token.ReasonBadTag},
+		{"E3 duplicate", func(_ *env, f, _ string) string { return freshName + "=" + f + "; " + freshName + "=" + f }, token.ReasonDuplicate},
+		{"garbage", func(*env, string, string) string { return freshName + "=garbage" }, token.ReasonMalformed},
+		{"quoted", func(_ *env, f, _ string) string { return freshName + `="` + f + `"` }, token.ReasonMalformed},
+		{"C9 auth token in the fresh cookie", func(_ *env, _, a string) string { return freshName + "=" + a }, token.ReasonWrongPurpose},
 		{"C1 another keyring", func(*env, string, string) string {
 			o := newEnv(t, remember.Config[User]{})
 			b := o.browser()
 			o.login(b, alice, false)
 			o.fresh(b, 0, true)
 			return freshName + "=" + b.jar[freshName].value
-		}, remember.ReasonUnknownKey},
+		}, token.ReasonUnknownKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,7 +259,7 @@ func TestFreshBadCookie(t *testing.T) {
 			r := httptest.NewRequest(http.MethodGet, "https://example.com/", nil)
 			r.Header.Set("Cookie", header)
 			rec := httptest.NewRecorder()
-			st := e.m.Load(rec, r)
+			st := ptr(e.m.Load(rec, r))
 			if e.m.Fresh(rec, r, st, remember.Sliding(10*time.Minute)) {
 				t.Errorf("Fresh() = true; want false")
 			}
@@ -344,13 +345,13 @@ func TestFreshWithoutWriter(t *testing.T) {
 	b := e.browser()
 	e.login(b, alice, false)
 	r := b.request()
-	if !e.m.Fresh(nil, r, e.m.Load(nil, r), remember.Sliding(0)) {
+	if !e.m.Fresh(nil, r, ptr(e.m.Load(nil, r)), remember.Sliding(0)) {
 		t.Errorf("Fresh(nil writer) right after login = false; want true")
 	}
 	e.clock.Set(t0.Add(20 * time.Minute))
 	r = b.request()
 	r.AddCookie(&http.Cookie{Name: freshName, Value: "garbage"})
-	if e.m.Fresh(nil, r, e.m.Load(nil, r), remember.Sliding(0)) {
+	if e.m.Fresh(nil, r, ptr(e.m.Load(nil, r)), remember.Sliding(0)) {
 		t.Errorf("Fresh(nil writer) after the window = true; want false")
 	}
 	if got := e.rej.take(); len(got) != 0 {
@@ -389,8 +390,8 @@ func TestFreshOfAnotherVisitor(t *testing.T) {
 	if set[freshName] == nil || set[freshName].MaxAge >= 0 {
 		t.Errorf("set %v; want the foreign fresh cookie deleted", setNames(set))
 	}
-	if rejs := e.rej.take(); len(rejs) != 1 || rejs[0].Reason != remember.ReasonMismatch {
-		t.Errorf("rejections %+v; want one %q", rejs, remember.ReasonMismatch)
+	if rejs := e.rej.take(); len(rejs) != 1 || rejs[0].Reason != token.ReasonMismatch {
+		t.Errorf("rejections %+v; want one %q", rejs, token.ReasonMismatch)
 	}
 }
 

@@ -193,7 +193,7 @@ func (e *env) browser() *browser {
 func (e *env) load(b *browser) (*remember.State[User], map[string]*http.Cookie) {
 	e.t.Helper()
 	rec := httptest.NewRecorder()
-	st := e.m.Load(rec, b.request())
+	st := ptr(e.m.Load(rec, b.request()))
 	return st, b.receive(rec)
 }
 
@@ -214,7 +214,7 @@ func (e *env) loadHeader(h string) (*remember.State[User], map[string]*http.Cook
 	r := httptest.NewRequest(http.MethodGet, "https://example.com/", nil)
 	r.Header.Set("Cookie", h)
 	rec := httptest.NewRecorder()
-	st := e.m.Load(rec, r)
+	st := ptr(e.m.Load(rec, r))
 	return st, receive(e.t, rec)
 }
 
@@ -377,3 +377,7 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// ptr returns a pointer to a copy of st, for a State that Load returned
+// straight into a call that takes one.
+func ptr(st remember.State[User]) *remember.State[User] { return &st }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sessionless/sessionless/remember"
+	"github.com/sessionless/sessionless/token"
 )
 
 // TestC4ResealUnderPrimary rotates the keyring under a live session: tokens
@@ -108,8 +109,8 @@ func TestC4ResealUnderPrimary(t *testing.T) {
 				t.Errorf("old tokens after the drop: Load() = %v, set %v; want %v, both deleted", st.Level, setNames(set), remember.Anonymous)
 			}
 			for _, r := range e.rej.take() {
-				if r.Reason != remember.ReasonUnknownKey {
-					t.Errorf("rejection %+v; want %q", r, remember.ReasonUnknownKey)
+				if r.Reason != token.ReasonUnknownKey {
+					t.Errorf("rejection %+v; want %q", r, token.ReasonUnknownKey)
 				}
 			}
 			if st, _ := e.load(b); st.Level != remember.Authenticated {
@@ -212,7 +213,7 @@ func TestC7LoadWhileRotating(t *testing.T) {
 			<-ready
 			for range 20 {
 				rec := httptest.NewRecorder()
-				st := m.Load(rec, req.Clone(req.Context()))
+				st := ptr(m.Load(rec, req.Clone(req.Context())))
 				if st.Level != remember.Authenticated || st.Data != alice {
 					errs <- "Load() = " + st.Level.String()
 					return

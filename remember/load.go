@@ -8,7 +8,8 @@ import (
 	"github.com/sessionless/sessionless/token"
 )
 
-// Load reads the request's tokens and returns the visitor's [State]. With
+// Load reads the request's tokens and returns the visitor's [State], a
+// value of the caller's (pass its address to Fresh and Update). With
 // a non-nil w it also writes what the request calls for, so it must then
 // run before the response header is written:
 //
@@ -23,9 +24,9 @@ import (
 //
 // Load never fails: whatever the request carries, the worst outcome is an
 // anonymous State.
-func (m *Manager[T]) Load(w http.ResponseWriter, r *http.Request) *State[T] {
+func (m *Manager[T]) Load(w http.ResponseWriter, r *http.Request) State[T] {
 	now := m.now()
-	st := &State[T]{m: m, r: r}
+	st := State[T]{m: m, r: r}
 	if tok, ok := openSlot(m, w, r, &m.auth, now, m.validate); ok {
 		st.Level, st.Data, st.Auth, st.freshFor = Authenticated, tok.Data, tok.Claims, tok.ID
 	}
@@ -46,17 +47,17 @@ func (m *Manager[T]) Load(w http.ResponseWriter, r *http.Request) *State[T] {
 		}
 	}
 	if w != nil && st.Level == Authenticated {
-		m.renew(w, r, st, now)
+		m.renew(w, r, &st, now)
 	}
 	return st
 }
 
 // validate is the check of auth and remember tokens: Config.Validate.
-func (m *Manager[T]) validate(r *http.Request, tok *token.Token[T]) (Reason, error) {
+func (m *Manager[T]) validate(r *http.Request, tok *token.Token[T]) (token.Reason, error) {
 	if m.cfg.Validate == nil {
 		return "", nil
 	}
-	return ReasonInvalidated, m.cfg.Validate(r.Context(), tok.Data, tok.Claims)
+	return token.ReasonInvalidated, m.cfg.Validate(r.Context(), tok.Data, tok.Claims)
 }
 
 // stale reports whether a token was sealed under a key older than the

@@ -115,7 +115,8 @@ func (m *Manager[T]) Update(w http.ResponseWriter, r *http.Request, st *State[T]
 // data is the one the tokens carry; to change it, call [Manager.Update].
 // It returns [ErrNotKnown] for an anonymous visitor.
 func (m *Manager[T]) Reauthenticate(w http.ResponseWriter, r *http.Request) (*State[T], error) {
-	st := m.Load(nil, r)
+	st := new(State[T])
+	*st = m.Load(nil, r)
 	if !st.Known() {
 		return nil, ErrNotKnown
 	}

@@ -31,10 +31,6 @@ type Manager[T any] struct {
 type cookieToken[V any] struct {
 	c     *cookie.Cookie
 	codec *token.Codec[V]
-	// probe opens under the purpose most likely swapped with this one, to
-	// tell "wrong purpose" from "tampered" in reports (only on that
-	// failure path).
-	probe *token.Codec[struct{}]
 }
 
 // New returns a Manager for the keys of src. cfg's zero value gives the
@@ -49,34 +45,41 @@ func New[T any](src keyring.Source, cfg Config[T]) (*Manager[T], error) {
 	if m.now == nil {
 		m.now = time.Now
 	}
-	if err := newCookieToken(m, &m.auth, cfg.AuthCookie, PurposeAuth, PurposeRemember); err != nil {
+	if err := newCookieToken(m, &m.auth, cfg.AuthCookie, PurposeAuth); err != nil {
 		return nil, err
 	}
-	if err := newCookieToken(m, &m.remember, cfg.RememberCookie, PurposeRemember, PurposeAuth); err != nil {
+	if err := newCookieToken(m, &m.remember, cfg.RememberCookie, PurposeRemember); err != nil {
 		return nil, err
 	}
-	if err := newCookieToken(m, &m.fresh, cfg.FreshCookie, PurposeFresh, PurposeAuth); err != nil {
+	if err := newCookieToken(m, &m.fresh, cfg.FreshCookie, PurposeFresh); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// newCookieToken fills s with the cookie name and the codecs of purpose and of
-// the purpose most likely swapped with it.
-func newCookieToken[T, V any](m *Manager[T], s *cookieToken[V], name, purpose, swapped string) error {
+// newCookieToken fills s with the cookie name and the codec of purpose. A
+// token of one of the other two purposes in that cookie is reported as
+// wrong_purpose rather than bad_tag.
+func newCookieToken[T, V any](m *Manager[T], s *cookieToken[V], name, purpose string) error {
 	cfg := m.cfg
 	c, err := cookie.New(cookie.Config{Name: name, SameSite: cfg.SameSite, MaxChunks: cfg.MaxChunks, InsecureHTTP: cfg.InsecureHTTP, Logger: cfg.Logger})
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	tc := func(p string) token.Config {
-		return token.Config{Purpose: AppPurpose(cfg.App, p), MaxLength: min(c.MaxValueLen(), token.MaxMaxLength), Leeway: cfg.Leeway}
+	var others []string
+	for _, p := range []string{PurposeAuth, PurposeRemember, PurposeFresh} {
+		if p != purpose {
+			others = append(others, AppPurpose(cfg.App, p))
+		}
 	}
 	s.c = c
-	if s.codec, err = token.New[V](m.keys, tc(purpose)); err != nil {
-		return fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	if s.probe, err = token.New[struct{}](m.keys, tc(swapped)); err != nil {
+	s.codec, err = token.New[V](m.keys, token.Config{
+		Purpose:       AppPurpose(cfg.App, purpose),
+		MaxLength:     min(c.MaxValueLen(), token.MaxMaxLength),
+		Leeway:        cfg.Leeway,
+		OtherPurposes: others,
+	})
+	if err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return nil

@@ -96,46 +96,46 @@ func TestBadCookies(t *testing.T) {
 		name   string
 		cookie func(k *kit, name, purpose string) string // the Cookie header part for the cookie
 		setup  func(k *kit)
-		reason remember.Reason // "" means ignored: no report, nothing written
+		reason token.Reason // "" means ignored: no report, nothing written
 	}{
-		{"A2 garbage", func(k *kit, name, _ string) string { return name + "=garbage!value" }, nil, remember.ReasonMalformed},
-		{"A1 empty value", func(k *kit, name, _ string) string { return name + "=" }, nil, remember.ReasonMalformed},
+		{"A2 garbage", func(k *kit, name, _ string) string { return name + "=garbage!value" }, nil, token.ReasonMalformed},
+		{"A1 empty value", func(k *kit, name, _ string) string { return name + "=" }, nil, token.ReasonMalformed},
 		{"A5 tampered ciphertext", func(k *kit, name, p string) string {
 			v := k.pick(p, k.auth, k.rem)
 			return name + "=" + flip(v, part(v, 3))
-		}, nil, remember.ReasonBadTag},
+		}, nil, token.ReasonBadTag},
 		{"A5 tampered tag", func(k *kit, name, p string) string {
 			v := k.pick(p, k.auth, k.rem)
 			return name + "=" + flip(v, part(v, 4))
-		}, nil, remember.ReasonBadTag},
+		}, nil, token.ReasonBadTag},
 		{"A5 tampered wrapped key", func(k *kit, name, p string) string {
 			v := k.pick(p, k.auth, k.rem)
 			return name + "=" + flip(v, part(v, 1))
-		}, nil, remember.ReasonBadTag},
-		{"A4 truncated", func(k *kit, name, p string) string { v := k.pick(p, k.auth, k.rem); return name + "=" + v[:len(v)-10] }, nil, remember.ReasonMalformed},
-		{"A4 cut in half", func(k *kit, name, p string) string { v := k.pick(p, k.auth, k.rem); return name + "=" + v[:len(v)/2] }, nil, remember.ReasonMalformed},
-		{"D1 expired", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.expAuth, k.expRem) }, nil, remember.ReasonExpired},
-		{"D2 not yet valid", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.futAuth, k.futRem) }, nil, remember.ReasonNotYetValid},
-		{"C1 another keyring", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.forAuth, k.forRem) }, nil, remember.ReasonUnknownKey},
-		{"C9 wrong purpose", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.rem, k.auth) }, nil, remember.ReasonWrongPurpose},
-		{"C9 wrong purpose, expired", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.expRem, k.expAuth) }, nil, remember.ReasonWrongPurpose},
-		{"A14 authentic, data of another type", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.strAuth, k.strRem) }, nil, remember.ReasonBadClaims},
+		}, nil, token.ReasonBadTag},
+		{"A4 truncated", func(k *kit, name, p string) string { v := k.pick(p, k.auth, k.rem); return name + "=" + v[:len(v)-10] }, nil, token.ReasonMalformed},
+		{"A4 cut in half", func(k *kit, name, p string) string { v := k.pick(p, k.auth, k.rem); return name + "=" + v[:len(v)/2] }, nil, token.ReasonMalformed},
+		{"D1 expired", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.expAuth, k.expRem) }, nil, token.ReasonExpired},
+		{"D2 not yet valid", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.futAuth, k.futRem) }, nil, token.ReasonNotYetValid},
+		{"C1 another keyring", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.forAuth, k.forRem) }, nil, token.ReasonUnknownKey},
+		{"C9 wrong purpose", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.rem, k.auth) }, nil, token.ReasonWrongPurpose},
+		{"C9 wrong purpose, expired", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.expRem, k.expAuth) }, nil, token.ReasonWrongPurpose},
+		{"A14 authentic, data of another type", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.strAuth, k.strRem) }, nil, token.ReasonBadClaims},
 		{"D7 revoked", func(k *kit, name, p string) string { return name + "=" + k.pick(p, k.revAuth, k.revRem) },
-			func(k *kit) { k.e.live.Store(must(k.e.live.Current().WithRevokeBefore(k.revokeBeforeTime))) }, remember.ReasonRevoked},
+			func(k *kit) { k.e.live.Store(must(k.e.live.Current().WithRevokeBefore(k.revokeBeforeTime))) }, token.ReasonRevoked},
 		{"E3 duplicate, valid first", func(k *kit, name, p string) string {
 			return name + "=" + k.pick(p, k.auth, k.rem) + "; " + name + "=garbage"
-		}, nil, remember.ReasonDuplicate},
+		}, nil, token.ReasonDuplicate},
 		{"E3 duplicate, valid second", func(k *kit, name, p string) string {
 			return name + "=garbage; " + name + "=" + k.pick(p, k.auth, k.rem)
-		}, nil, remember.ReasonDuplicate},
+		}, nil, token.ReasonDuplicate},
 		{"E3 duplicate, both valid", func(k *kit, name, p string) string {
 			v := k.pick(p, k.auth, k.rem)
 			return name + "=" + v + "; " + name + "=" + v
-		}, nil, remember.ReasonDuplicate},
+		}, nil, token.ReasonDuplicate},
 		{"E3 duplicate, other user's", func(k *kit, name, p string) string {
 			a, r := k.e.mint(bob, t0)
 			return name + "=" + k.pick(p, k.auth, k.rem) + "; " + name + "=" + k.pick(p, a, r)
-		}, nil, remember.ReasonDuplicate},
+		}, nil, token.ReasonDuplicate},
 		{"E4 upper-case prefix", func(k *kit, name, p string) string {
 			return strings.Replace(name, "__Host-", "__HOST-", 1) + "=" + k.pick(p, k.auth, k.rem)
 		}, nil, ""},
@@ -145,24 +145,24 @@ func TestBadCookies(t *testing.T) {
 		{"E5 leading equals", func(k *kit, name, p string) string { return "=" + name + "=" + k.pick(p, k.auth, k.rem) }, nil, ""},
 		{"E5 semicolons", func(k *kit, name, p string) string { return ";;;" }, nil, ""},
 		{"E5 nameless pair", func(k *kit, name, p string) string { return "=" + k.pick(p, k.auth, k.rem) + "; =; ==" }, nil, ""},
-		{"A9 quoted value", func(k *kit, name, p string) string { return name + `="` + k.pick(p, k.auth, k.rem) + `"` }, nil, remember.ReasonMalformed},
-		{"A11 4 500 bytes", func(k *kit, name, p string) string { return name + "=" + strings.Repeat("A", 4500) }, nil, remember.ReasonMalformed},
-		{"A11 64 KiB", func(k *kit, name, p string) string { return name + "=" + strings.Repeat("A", 64<<10) }, nil, remember.ReasonMalformed},
+		{"A9 quoted value", func(k *kit, name, p string) string { return name + `="` + k.pick(p, k.auth, k.rem) + `"` }, nil, token.ReasonMalformed},
+		{"A11 4 500 bytes", func(k *kit, name, p string) string { return name + "=" + strings.Repeat("A", 4500) }, nil, token.ReasonMalformed},
+		{"A11 64 KiB", func(k *kit, name, p string) string { return name + "=" + strings.Repeat("A", 64<<10) }, nil, token.ReasonMalformed},
 		{"A11 too large for the codec, in chunks", func(k *kit, name, p string) string {
 			h := name + "=chunks-5"
 			for i := 1; i <= 5; i++ {
 				h += "; " + name + "." + string(rune('0'+i)) + "=" + strings.Repeat("A", 3900)
 			}
 			return h
-		}, nil, remember.ReasonMalformed},
+		}, nil, token.ReasonMalformed},
 		{"chunks of valid-looking garbage", func(k *kit, name, p string) string {
 			return name + "=chunks-2; " + name + ".1=" + strings.Repeat("A", 3900) + "; " + name + ".2=" + strings.Repeat("B", 100)
-		}, nil, remember.ReasonMalformed},
-		{"chunk without its base cookie", func(k *kit, name, p string) string { return name + ".1=" + k.pick(p, k.auth, k.rem) }, nil, remember.ReasonMalformed},
+		}, nil, token.ReasonMalformed},
+		{"chunk without its base cookie", func(k *kit, name, p string) string { return name + ".1=" + k.pick(p, k.auth, k.rem) }, nil, token.ReasonMalformed},
 		{"chunk beside an unchunked value", func(k *kit, name, p string) string {
 			return name + "=" + k.pick(p, k.auth, k.rem) + "; " + name + ".2=x"
-		}, nil, remember.ReasonMalformed},
-		{"B1 alg none", func(k *kit, name, p string) string { return name + "=eyJhbGciOiJub25lIn0.e30." }, nil, remember.ReasonMalformed},
+		}, nil, token.ReasonMalformed},
+		{"B1 alg none", func(k *kit, name, p string) string { return name + "=eyJhbGciOiJub25lIn0.e30." }, nil, token.ReasonMalformed},
 	}
 	variants := []struct {
 		name      string
@@ -268,7 +268,7 @@ func TestRejectionKeyID(t *testing.T) {
 	kid := primaryID(t, e.live.Current(), t0)
 	e.loadHeader(authName + "=" + k.expAuth)
 	rejs := e.rej.take()
-	if len(rejs) != 1 || rejs[0].KeyID != kid || rejs[0].Reason != remember.ReasonExpired {
+	if len(rejs) != 1 || rejs[0].KeyID != kid || rejs[0].Reason != token.ReasonExpired {
 		t.Fatalf("rejections %+v; want one, expired, key %q", rejs, kid)
 	}
 	if !strings.Contains(e.logs.String(), `"level":"DEBUG"`) || !strings.Contains(e.logs.String(), `"kid":"`+kid+`"`) {

@@ -332,12 +332,12 @@ func TestSlidingRenewal(t *testing.T) {
 		wantLevel remember.Level
 		wantSet   []string
 		wantExp   time.Duration // auth expiry since login, if authenticated
-		wantRej   []remember.Reason
+		wantRej   []token.Reason
 	}{
 		{"before half the idle window, nothing written", 15 * time.Minute, remember.Authenticated, nil, 30 * time.Minute, nil},
 		{"after half the idle window, renewed", 15*time.Minute + time.Second, remember.Authenticated, []string{authName}, 45*time.Minute + time.Second, nil},
-		{"at the idle end plus leeway, accepted and renewed", 31 * time.Minute, remember.Authenticated, []string{authName}, 61 * time.Minute, nil},
-		{"D3 after the idle window and leeway, refused; remembered", 31*time.Minute + time.Second, remember.Remembered, []string{"-" + authName}, 0, []remember.Reason{remember.ReasonExpired}},
+		{"a second before the idle end plus leeway, accepted and renewed", 31*time.Minute - time.Second, remember.Authenticated, []string{authName}, 61*time.Minute - time.Second, nil},
+		{"D3 at the idle end plus leeway, refused (RFC 7519 §4.1.4); remembered", 31 * time.Minute, remember.Remembered, []string{"-" + authName}, 0, []token.Reason{token.ReasonExpired}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -353,7 +353,7 @@ func TestSlidingRenewal(t *testing.T) {
 			if diff := cmp.Diff(tt.wantSet, setNames(set)); diff != "" {
 				t.Errorf("Load() set (-want +got):\n%s", diff)
 			}
-			var reasons []remember.Reason
+			var reasons []token.Reason
 			for _, r := range e.rej.take() {
 				if r.Cookie != authName {
 					t.Errorf("rejected cookie %q; want %q", r.Cookie, authName)
@@ -459,8 +459,8 @@ func TestRenewalCappedAtAbsoluteEnd(t *testing.T) {
 		{16 * time.Minute, true, 46 * time.Minute, remember.Authenticated},
 		{32 * time.Minute, true, 60 * time.Minute, remember.Authenticated}, // capped
 		{50 * time.Minute, false, 60 * time.Minute, remember.Authenticated},
-		{61 * time.Minute, false, 60 * time.Minute, remember.Authenticated}, // within the leeway
-		{61*time.Minute + time.Second, true, 0, remember.Anonymous},         // deleted
+		{61*time.Minute - time.Second, false, 60 * time.Minute, remember.Authenticated}, // within the leeway
+		{61 * time.Minute, true, 0, remember.Anonymous},                                 // at exp + leeway: deleted
 	}
 	for _, s := range steps {
 		e.clock.Set(t0.Add(s.at))
@@ -576,7 +576,7 @@ func TestE8Logout(t *testing.T) {
 	// A sliding fresh cookie too.
 	rec := httptest.NewRecorder()
 	r := b.request()
-	if !e.m.Fresh(rec, r, e.m.Load(nil, r), remember.Sliding(0)) {
+	if !e.m.Fresh(rec, r, ptr(e.m.Load(nil, r)), remember.Sliding(0)) {
 		t.Fatalf("Fresh() right after login = false; want true")
 	}
 	b.receive(rec)

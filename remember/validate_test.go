@@ -86,8 +86,8 @@ func TestValidateError(t *testing.T) {
 		t.Fatalf("rejections %+v; want 2", rejs)
 	}
 	for _, r := range rejs {
-		if r.Reason != remember.ReasonInvalidated || !errors.Is(r.Err, errStaleSession) || r.KeyID == "" {
-			t.Errorf("rejection %+v; want %q wrapping the hook's error, with the key id", r, remember.ReasonInvalidated)
+		if r.Reason != token.ReasonInvalidated || !errors.Is(r.Err, errStaleSession) || r.KeyID == "" {
+			t.Errorf("rejection %+v; want %q wrapping the hook's error, with the key id", r, token.ReasonInvalidated)
 		}
 	}
 
@@ -132,8 +132,8 @@ func TestF6SessionVersion(t *testing.T) {
 		}
 	}
 	for _, r := range e.rej.take() {
-		if r.Reason != remember.ReasonInvalidated {
-			t.Errorf("rejection %+v; want %q", r, remember.ReasonInvalidated)
+		if r.Reason != token.ReasonInvalidated {
+			t.Errorf("rejection %+v; want %q", r, token.ReasonInvalidated)
 		}
 	}
 	if st, _ := e.load(oldLaptop); st.Level != remember.Anonymous {

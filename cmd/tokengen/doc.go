@@ -31,12 +31,37 @@
 // # Files and secrets
 //
 // Every write goes through [keyring.Create] or [keyring.Save]: the file is
-// replaced atomically (temporary file, fsync, rename) with mode 0600, and a
-// file that group or others may read is refused unless
-// -insecure-allow-readable is given. No command prints a secret, except
-// export-key with -unsafe-print-secret; errors quote neither tokens nor
-// keys. open tells why a token does not open, which a server never tells a
-// visitor.
+// replaced atomically (temporary file, fsync, rename), keeping its owner
+// and a mode the permission rule accepts (any other becomes 0600). A file
+// is loaded by the library's rule, [keyring.CheckFileMode] (owned by the
+// user with no access for others, or owned by root and at most readable by
+// its group); -insecure-allow-readable loads a refused one with a warning.
+// No command prints a secret, except export-key with -unsafe-print-secret
+// and the keyring document itself on stdout with -keyring -; errors quote
+// neither tokens nor keys. open tells why a token does not open, which a
+// server never tells a visitor.
+//
+// # A keyring without a file
+//
+// With -keyring -, the keyring is read from stdin, and a command that
+// changes it (init, rotate, promote, retire, revoke) writes the whole new
+// keyring document to stdout, and nothing else (its messages go to
+// stderr); on failure stdout stays empty. That is how a keyring kept in a
+// secret store, such as a Kubernetes Secret, is rotated through a pipe
+// (docs/kubernetes.md). A terminal is refused on either side, and no lock
+// file is taken: the secret store must refuse a conflicting update.
+//
+// # Installing
+//
+//	go install github.com/sessionless/sessionless/cmd/tokengen@latest
+//
+// Under "go run", every failure exits with status 1 (go run's own), not 2
+// for a usage error.
+//
+// # Testing
+//
+// The tests set the cli's now field to a fixed or moving clock; the
+// program uses time.Now.
 //
 // # Exit status
 //

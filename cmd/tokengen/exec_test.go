@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,9 @@ func TestBinary(t *testing.T) {
 		t.Helper()
 		cmd := exec.Command(binPath, args...)
 		cmd.Dir = e.dir
-		cmd.Stdin = strings.NewReader(stdin)
+		if stdin != devNull {
+			cmd.Stdin = strings.NewReader(stdin)
+		}
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
@@ -35,6 +38,10 @@ func TestBinary(t *testing.T) {
 		r := result{code, stdout.String(), stderr.String()}
 		harvest(e.path)
 		o := auditOutput{what: "the binary: tokengen " + strings.Join(args, " "), text: r.stdout + "\n" + r.stderr}
+		if keyringOnStdout(args) {
+			harvestDoc(stdout.Bytes())
+			o.text = r.stderr
+		}
 		record(o)
 		if l := leaks(o); len(l) > 0 {
 			t.Errorf("%s: the output holds a secret: %v", o.what, l)
@@ -42,7 +49,7 @@ func TestBinary(t *testing.T) {
 		return r
 	}
 	k := e.path
-	check(t, "-version", tokengen("", "-version"), 0, re(`(\(devel\)|v\S+)\n`), "")
+	check(t, "-version", tokengen("", "-version"), 0, versionRE, "")
 	check(t, "-h", tokengen("", "-h"), 0, usage, "")
 	check(t, "no arguments", tokengen(""), 2, "", usage)
 	check(t, "unknown command", tokengen("", "frobnicate"), 2, "", re(`tokengen: error: unknown command "frobnicate"; .*\nRun 'tokengen -h' for usage.\n`))
@@ -71,4 +78,21 @@ func TestBinary(t *testing.T) {
 	check(t, "open garbage", tokengen("garbage", "open", "-keyring", k, "-purpose", "auth"), 1, "", "tokengen: error: token does not open: malformed: not a token of this shape, header or size\n")
 	check(t, "bad duration", tokengen("", "rotate", "-keyring", k, "-activate-in", "soon"), 2, "", re(`tokengen: error: invalid value "soon" for flag -activate-in: .*\nRun 'tokengen rotate -h' for usage.\n`))
 	e.checkFile()
+
+	// /dev/null is a character device, not a terminal.
+	check(t, "seal </dev/null", tokengen(devNull, "seal", "-keyring", k, "-purpose", "auth"), 1, "", "tokengen: error: the data is not valid JSON: unexpected end of JSON input (at byte 0)\n")
+
+	// The keyring through pipes: stdin in, stdout out, messages on stderr.
+	r = tokengen("", "init", "-keyring", "-")
+	check(t, "init -keyring -", r, 0, re(`\{\n.*\}\n`), re(`created a keyring with key `+idRE+` \(primary\) on stdout\n`))
+	r = tokengen(r.stdout, "rotate", "-keyring", "-", "-activate-in", "10m")
+	check(t, "rotate -keyring -", r, 0, re(`\{\n.*\}\n`), re(`added key `+idRE+`: pending, activates \S+ \(in 10m0s\)\n`))
+	check(t, "list -keyring -", tokengen(r.stdout, "list", "-keyring", "-"), 0, re(`ID +STATE .*\n\S+ +primary .*\n\S+ +pending .*\n`), "")
+	if _, err := os.Lstat(filepath.Join(e.dir, "-.lock")); !os.IsNotExist(err) {
+		t.Errorf("-keyring - made a lock file")
+	}
 }
+
+// devNull, as the stdin of TestBinary's tokengen, runs it with /dev/null
+// as its stdin.
+const devNull = "\x00/dev/null"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -97,7 +98,7 @@ func TestBadFile(t *testing.T) {
 			return "tokengen: error: keyring file " + p + " does not exist\ntokengen: hint: create one with: tokengen init -keyring " + p + "\n"
 		}},
 		{"not JSON", "secret: " + secret, func(p string) string {
-			return "tokengen: error: " + p + ": keyring: invalid keyring: JSON syntax error at byte 1\n"
+			return "tokengen: error: " + p + ": keyring: invalid keyring: JSON syntax error at byte 0\n"
 		}},
 		{"empty", " ", func(p string) string {
 			return "tokengen: error: " + p + ": keyring: invalid keyring: truncated document\n"
@@ -166,27 +167,29 @@ old   live     2026-08-25T07:00:00Z  2026-08-25T07:00:00Z  2026-10-14T07:00:00Z
 cur   primary  2026-10-14T06:00:00Z  2026-10-14T07:00:00Z  -
 next  pending  2026-11-23T06:00:00Z  2026-11-23T08:00:00Z  -
 `, "")
-	check(t, "list -json", e.cmd("list", "-json"), 0, `[
-  {
-    "id": "old",
-    "created": "2026-08-25T07:00:00Z",
-    "activates": "2026-08-25T07:00:00Z",
-    "state": "droppable",
-    "superseded": "2026-10-14T07:00:00Z"
-  },
-  {
-    "id": "cur",
-    "created": "2026-10-14T06:00:00Z",
-    "activates": "2026-10-14T07:00:00Z",
-    "state": "primary"
-  },
-  {
-    "id": "next",
-    "created": "2026-11-23T06:00:00Z",
-    "activates": "2026-11-23T08:00:00Z",
-    "state": "pending"
-  }
-]
+	check(t, "list -json", e.cmd("list", "-json"), 0, `{
+  "keys": [
+    {
+      "id": "old",
+      "created": "2026-08-25T07:00:00Z",
+      "activates": "2026-08-25T07:00:00Z",
+      "state": "droppable",
+      "superseded": "2026-10-14T07:00:00Z"
+    },
+    {
+      "id": "cur",
+      "created": "2026-10-14T06:00:00Z",
+      "activates": "2026-10-14T07:00:00Z",
+      "state": "primary"
+    },
+    {
+      "id": "next",
+      "created": "2026-11-23T06:00:00Z",
+      "activates": "2026-11-23T08:00:00Z",
+      "state": "pending"
+    }
+  ]
+}
 `, "")
 
 	// An hour later, next is primary and cur live; revoke_before shows.
@@ -198,10 +201,16 @@ cur   live       2026-10-14T06:00:00Z  2026-10-14T07:00:00Z  2026-11-23T08:00:00
 next  primary    2026-11-23T06:00:00Z  2026-11-23T08:00:00Z  -
 revoke_before: 2026-11-23T06:30:00Z
 `, "")
-	var states []keyring.KeyState
+	var got struct {
+		Keys         []keyring.KeyStatus `json:"keys"`
+		RevokeBefore time.Time           `json:"revoke_before"`
+	}
 	r := e.cmd("list", "-json")
-	if err := json.Unmarshal([]byte(r.stdout), &states); err != nil || len(states) != 3 || states[2].State != keyring.StatePrimary {
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got.Keys) != 3 || got.Keys[2].Stage != keyring.StagePrimary {
 		t.Errorf("list -json = %q, %v; want three keys, next primary", r.stdout, err)
+	}
+	if want := time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC); !got.RevokeBefore.Equal(want) {
+		t.Errorf("list -json: revoke_before = %v; want %v", got.RevokeBefore, want)
 	}
 
 	// A ring with no active key warns.
@@ -250,6 +259,18 @@ func TestRotate(t *testing.T) {
 		e.checkFile("old", "cur", "next", addedKey(t, r.stdout))
 	})
 
+	// Keys activate on whole seconds, so an hour's delay is an hour and a
+	// fraction of a second: rotate says "in 1h0m0s".
+	t.Run("the delay is printed for humans", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t)
+		e.now = t0
+		e.initKey()
+		e.now = t0.Add(5*time.Second + 247*time.Millisecond)
+		r := e.cmd("rotate", "-activate-in", "1h")
+		check(t, "rotate", r, 0, re(`added key `+idRE+`: pending, activates 2026-11-23T08:00:06Z \(in 1h0m0s\)\n`), "")
+	})
+
 	t.Run("short delay is rounded up", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
@@ -278,20 +299,24 @@ func TestRotate(t *testing.T) {
 		}
 	})
 
-	// Keys activating and created in the same second are ordered by their
-	// random ids: without a workaround, half of these rotations would
-	// leave the old key primary.
+	// Keys activating in the same second are ordered as added: the new key
+	// is primary at once (issue 14), whatever the random ids. (Ordered by
+	// id, half of these rotations would leave the old key primary.)
 	t.Run("same second as the previous key", func(t *testing.T) {
 		t.Parallel()
 		for i := range 16 {
 			e := newEnv(t)
 			e.now = t0
 			old := e.initKey()
+			e.now = t0.Add(278 * time.Millisecond)
 			r := e.cmd("rotate", "-activate-in", "0")
-			check(t, "rotate", r, 0, re(`added key `+idRE+`: pending, activates 2026-11-23T07:00:01Z \(in 1s\)\n`), "")
+			check(t, "rotate", r, 0, re(`added key `+idRE+`: primary from 2026-11-23T07:00:00Z\n`), "")
 			id := addedKey(t, r.stdout)
 			ring := e.checkFile(old, id)
-			for _, at := range []time.Time{t0.Add(time.Second), t0.Add(time.Hour)} {
+			// Even a retire of the old key right after (it refused when the
+			// new key was pending).
+			check(t, "retire", e.cmd("retire", "-kid", old), 0, "retired key "+old+": the tokens it sealed no longer open\nprimary key: "+id+"\n", "")
+			for _, at := range []time.Time{t0, t0.Add(time.Second), t0.Add(time.Hour)} {
 				if p, _ := ring.Primary(at); p.ID != id {
 					t.Fatalf("round %d: primary at %v = %s; want the new key %s", i, at, p.ID, id)
 				}
@@ -325,8 +350,8 @@ func TestActivation(t *testing.T) {
 				t.Errorf("activation(now %v, delay %v) = %v; want the next whole second at or after %v", now, d, at, now.Add(d))
 			}
 		}
-		if at := activation(ring, t0.Add(frac), 0); !at.Equal(t0.Add(time.Second)) {
-			t.Errorf("activation(now %v, 0) = %v; want a second after the current key", t0.Add(frac), at)
+		if at := activation(ring, t0.Add(frac), 0); !at.Equal(t0) {
+			t.Errorf("activation(now %v, 0) = %v; want now, in whole seconds, like the current key (the later key wins the tie)", t0.Add(frac), at)
 		}
 		if at := activation(ring, t0.Add(time.Second+frac), 0); !at.Equal(t0.Add(time.Second)) {
 			t.Errorf("activation(now %v, 0) = %v; want now, in whole seconds", t0.Add(time.Second+frac), at)
@@ -389,9 +414,9 @@ func TestPromote(t *testing.T) {
 			e.now = t0
 			old := e.initKey()
 			id := addedKey(t, e.cmd("rotate").stdout)
-			check(t, "promote", e.cmd("promote", "-kid", id), 0, "promoted key "+id+": primary from 2026-11-23T07:00:01Z (in 1s)\n", "")
+			check(t, "promote", e.cmd("promote", "-kid", id), 0, "promoted key "+id+": primary from 2026-11-23T07:00:00Z\n", "")
 			ring := e.checkFile(old, id)
-			if p, _ := ring.Primary(t0.Add(time.Second)); p.ID != id {
+			if p, _ := ring.Primary(t0); p.ID != id {
 				t.Fatalf("round %d: primary = %s; want the promoted key %s", i, p.ID, id)
 			}
 		}
@@ -531,11 +556,88 @@ func TestExportKey(t *testing.T) {
 	}
 	check(t, "export-key unknown", e.cmd("export-key", "-kid", "nope", "-purpose", "auth", "-unsafe-print-secret"), 1, "",
 		"tokengen: error: keyring: unknown key id \"nope\"\ntokengen: hint: the keyring has keys old, cur, next\n")
+
+	// Without -kid, the primary key: cur now, next once it activated.
+	for at, want := range map[time.Time]string{t0: "cur", t0.Add(time.Hour): "next"} {
+		e.now = at
+		key, err := ring.UnsafeExportPurposeKey(want, "auth")
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, "export-key at "+formatTime(at), e.cmd("export-key", "-purpose", "auth", "-unsafe-print-secret"), 0,
+			`{"kty":"oct","k":"`+base64.RawURLEncoding.EncodeToString(key)+`","kid":"`+want+`","alg":"A256KW"}`+"\n", "")
+	}
+	// No primary key yet: name one.
+	e2 := newEnv(t)
+	e2.now = t0
+	e2.write(time.Time{}, fixedKey(t, "later", 4, t0, t0.Add(time.Minute)))
+	check(t, "export-key, no primary", e2.cmd("export-key", "-purpose", "auth", "-unsafe-print-secret"), 1, "",
+		"tokengen: error: no key is active yet, so there is no primary key to export\ntokengen: hint: name a pending key with -kid (key later)\n")
 }
 
-func TestReadableFile(t *testing.T) {
+// TestFileMode: tokengen loads a keyring file by the library's rule
+// (keyring.CheckFileMode, docs/attacks.md C11): refused with the rule's
+// message and a hint, loaded with a warning under -insecure-allow-readable,
+// and loaded silently when the rule accepts it. The test's files belong
+// to the process's user: 0640 passes only for root (a root-owned file
+// whose group may read it).
+func TestFileMode(t *testing.T) {
 	t.Parallel()
-	for _, mode := range []os.FileMode{0o644, 0o640, 0o604, 0o660, 0o606} {
+	root := os.Geteuid() == 0
+	for _, tt := range []struct {
+		mode    os.FileMode
+		refused bool
+	}{
+		{0o600, false},
+		{0o400, false},
+		{0o640, !root},
+		{0o440, !root},
+		{0o644, true}, // Kubernetes' default mode
+		{0o604, true},
+		{0o660, true},
+		{0o620, true},
+		{0o606, true},
+	} {
+		t.Run(tt.mode.String(), func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			e.now = t0
+			e.fixture()
+			if err := os.Chmod(e.path, tt.mode); err != nil {
+				t.Fatal(err)
+			}
+			fi, err := os.Stat(e.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rule := keyring.CheckFileMode(e.path, fi)
+			if (rule != nil) != tt.refused {
+				t.Fatalf("keyring.CheckFileMode = %v; this test expects refused = %v", rule, tt.refused)
+			}
+			if !tt.refused {
+				check(t, "list", e.cmd("list"), 0, re(`ID .*`), "")
+				check(t, "seal", e.cmd("seal", "-purpose", "auth", "{}"), 0, tokenRE, "")
+				e.checkMode(tt.mode)
+				return
+			}
+			refused := "tokengen: error: " + rule.Error() + "\ntokengen: hint: -insecure-allow-readable loads it anyway, with a warning\n"
+			for _, args := range [][]string{{"list"}, {"rotate"}, {"seal", "-purpose", "auth", "{}"}, {"revoke"}, {"export-key", "-purpose", "auth", "-unsafe-print-secret"}} {
+				check(t, args[0], e.cmd(args[0], args[1:]...), 1, "", refused)
+			}
+			warning := "tokengen: warning: loaded anyway (-insecure-allow-readable): " + rule.Error() + "\n"
+			check(t, "list -insecure-allow-readable", e.cmd("list", "-insecure-allow-readable"), 0, re(`ID .*`), warning)
+			check(t, "seal -insecure-allow-readable", e.cmd("seal", "-insecure-allow-readable", "-purpose", "auth", "{}"), 0, tokenRE, warning)
+			e.checkMode(tt.mode)
+		})
+	}
+}
+
+// TestWriteMode: a write keeps a mode the permission rule accepts (as
+// keyring.Save does), and makes any other 0600, saying so when the group
+// or others lose access: a server that read it so no longer can.
+func TestWriteMode(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []os.FileMode{0o600, 0o400, 0o640, 0o644, 0o660} {
 		t.Run(mode.String(), func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
@@ -544,46 +646,33 @@ func TestReadableFile(t *testing.T) {
 			if err := os.Chmod(e.path, mode); err != nil {
 				t.Fatal(err)
 			}
-			perm := "0" + strings.TrimLeft(strconvOctal(mode), "0")
-			refused := "tokengen: error: keyring: keyring file is accessible by group or others (want mode 0600): " + e.path + " has mode " + perm + "\n" +
-				"tokengen: hint: make it private with: chmod 600 " + e.path + " (or pass -insecure-allow-readable)\n"
-			warning := "tokengen: warning: " + e.path + " has mode " + perm + ": group or others may read its keys (chmod 600 " + e.path + ")\n"
-			for _, args := range [][]string{{"list"}, {"rotate"}, {"seal", "-purpose", "auth", "{}"}, {"revoke"}} {
-				check(t, args[0], e.cmd(args[0], args[1:]...), 1, "", refused)
+			fi, err := os.Stat(e.path)
+			if err != nil {
+				t.Fatal(err)
 			}
-			r := e.cmd("list", "-insecure-allow-readable")
-			check(t, "list -insecure-allow-readable", r, 0, re(`ID .*`), warning)
-			r = e.cmd("seal", "-insecure-allow-readable", "-purpose", "auth", "{}")
-			check(t, "seal -insecure-allow-readable", r, 0, re(`eyJ\S+\n`), warning)
-			fi, _ := os.Stat(e.path)
-			if fi.Mode().Perm() != mode {
-				t.Errorf("a read changed the mode to %v", fi.Mode())
+			want, note := mode, ""
+			if keyring.CheckFileMode(e.path, fi) != nil {
+				want = 0o600
+				note = "tokengen: warning: " + e.path + " was mode " + strconvOctal(mode) + " and is now 0600: a server that reads it as its group or as another user can no longer load it\n"
 			}
-			// A write makes the file private again, and says so.
-			r = e.cmd("rotate", "-insecure-allow-readable")
-			check(t, "rotate -insecure-allow-readable", r, 0, re(`added key .*`),
-				warning+"tokengen: warning: "+e.path+" was mode "+perm+" and is now 0600: a server that reads it as group or other can no longer load it\n")
-			e.checkFile()
+			r := e.cmd("rotate", "-insecure-allow-readable")
+			check(t, "rotate -insecure-allow-readable", r, 0, re(`added key .*`), re(`(tokengen: warning: loaded anyway .*\n)?`+regexp.QuoteMeta(note)))
+			e.checkFileMode(want)
 		})
 	}
-	t.Run("0400", func(t *testing.T) {
-		t.Parallel()
-		e := newEnv(t)
-		e.now = t0
-		e.fixture()
-		if err := os.Chmod(e.path, 0o400); err != nil {
-			t.Fatal(err)
-		}
-		check(t, "list", e.cmd("list"), 0, re(`ID .*`), "")
-		check(t, "retire", e.cmd("retire", "-kid", "old"), 0, re(`retired key old.*`), "")
-		e.checkFile("cur", "next")
-	})
+}
+
+// checkMode checks that the keyring file still has mode m: a read never
+// changes it.
+func (e *env) checkMode(m os.FileMode) {
+	e.t.Helper()
+	if fi, err := os.Stat(e.path); err != nil || fi.Mode().Perm() != m {
+		e.t.Errorf("the mode changed: %v, %v; want %v", fi.Mode(), err, m)
+	}
 }
 
 func strconvOctal(m os.FileMode) string {
-	const digits = "01234567"
-	p := uint32(m.Perm())
-	return string([]byte{'0', digits[p>>6&7], digits[p>>3&7], digits[p&7]})
+	return fmt.Sprintf("%04o", uint32(m.Perm()))
 }
 
 // TestSymlink checks that a write replaces the file a symbolic link points

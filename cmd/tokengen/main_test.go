@@ -98,6 +98,11 @@ func harvest(path string) {
 	if err != nil {
 		return
 	}
+	harvestDoc(data)
+}
+
+// harvestDoc records the secrets of the keyring document data, if it is one.
+func harvestDoc(data []byte) {
 	audit.Lock()
 	seen := audit.harvested[string(data)]
 	audit.Unlock()
@@ -221,6 +226,9 @@ type env struct {
 	dir  string
 	path string
 	now  time.Time // the clock of every run; the zero time is the real clock
+	// clock, if set, is the clock of every run instead of now: a clock
+	// the test moves (TestTwoServerRotation).
+	clock func() time.Time
 }
 
 func newEnv(t *testing.T) *env {
@@ -242,6 +250,10 @@ func (e *env) exec(stdin string, args ...string) result {
 		now := e.now
 		c.now = func() time.Time { return now }
 	}
+	if e.clock != nil {
+		c.now = e.clock
+	}
+	harvestDoc([]byte(stdin))
 	code := c.main(args)
 	harvest(e.path)
 	res := result{code, stdout.String(), stderr.String()}
@@ -249,6 +261,12 @@ func (e *env) exec(stdin string, args ...string) result {
 		what:       "tokengen " + strings.Join(args, " "),
 		text:       res.stdout + "\n" + res.stderr,
 		derivedKey: len(args) > 0 && args[0] == "export-key" && slices.Contains(args, "-unsafe-print-secret"),
+	}
+	if keyringOnStdout(args) {
+		// stdout is the keyring document, secrets and all; the rest of
+		// the output is audited against them.
+		harvestDoc(stdout.Bytes())
+		o.text = res.stderr
 	}
 	record(o)
 	if l := leaks(o); len(l) > 0 {
@@ -258,6 +276,20 @@ func (e *env) exec(stdin string, args ...string) result {
 		e.t.Errorf("%s: panicked: %q", o.what, res.stderr)
 	}
 	return res
+}
+
+// keyringOnStdout reports whether the command line args writes a keyring
+// document to stdout: a command that changes the keyring, with -keyring -.
+func keyringOnStdout(args []string) bool {
+	if len(args) == 0 || !slices.Contains([]string{"init", "rotate", "promote", "retire", "revoke"}, args[0]) {
+		return false
+	}
+	for i := 1; i+1 < len(args); i++ {
+		if (args[i] == "-keyring" || args[i] == "--keyring") && args[i+1] == "-" {
+			return true
+		}
+	}
+	return slices.Contains(args, "-keyring=-")
 }
 
 // cmd runs the command name with -keyring and args, and no stdin.
@@ -300,6 +332,9 @@ func check(t *testing.T, what string, r result, code int, stdout, stderr any) {
 // re compiles an expectation that must match the whole output.
 func re(s string) *regexp.Regexp { return regexp.MustCompile(`\A(?s:` + s + `)\z`) }
 
+// versionRE matches what -version prints (see TestBuildVersion).
+var versionRE = re(`(\(devel\)( revision [0-9a-f]{12}(, modified)?)?|v\S+)\n`)
+
 // idRE matches a generated key id.
 const idRE = `[A-Za-z0-9_-]{8}`
 
@@ -308,12 +343,18 @@ const idRE = `[A-Za-z0-9_-]{8}`
 // is left beside it. It returns the ring.
 func (e *env) checkFile(ids ...string) *keyring.Ring {
 	e.t.Helper()
+	return e.checkFileMode(0o600, ids...)
+}
+
+// checkFileMode is checkFile for a file of mode m.
+func (e *env) checkFileMode(m os.FileMode, ids ...string) *keyring.Ring {
+	e.t.Helper()
 	fi, err := os.Stat(e.path)
 	if err != nil {
 		e.t.Fatalf("keyring file: %v", err)
 	}
-	if m := fi.Mode(); m != 0o600 {
-		e.t.Errorf("keyring file mode = %v; want -rw-------", m)
+	if fi.Mode() != m {
+		e.t.Errorf("keyring file mode = %v; want %v", fi.Mode(), m)
 	}
 	r, err := keyring.LoadFile(e.path, keyring.LoadOptions{})
 	if err != nil {
@@ -428,8 +469,8 @@ func TestTopLevel(t *testing.T) {
 		{"help", []string{"help"}, 0, usage, ""},
 		{"help rotate", []string{"help", "rotate"}, 0, rotateUsage, ""},
 		{"help unknown", []string{"help", "nope"}, 2, "", "tokengen: error: help takes one command name: export-key, init, list, open, promote, retire, revoke, rotate, seal\n" + hint},
-		{"-version", []string{"-version"}, 0, "(devel)\n", ""},
-		{"--version", []string{"--version"}, 0, "(devel)\n", ""},
+		{"-version", []string{"-version"}, 0, versionRE, ""},
+		{"--version", []string{"--version"}, 0, versionRE, ""},
 		{"-version and a command", []string{"-version", "list"}, 2, "", "tokengen: error: -version takes no command\n" + hint},
 		{"unknown flag", []string{"-frobnicate"}, 2, "", "tokengen: error: flag provided but not defined: -frobnicate\n" + hint},
 		{"-keyring before the command", []string{"-keyring", e.path, "list"}, 2, "", "tokengen: error: flag provided but not defined: -keyring\n" + hint},
@@ -451,7 +492,8 @@ func TestUsageText(t *testing.T) {
 	t.Parallel()
 	c := newCLI(strings.NewReader(""), new(bytes.Buffer), new(bytes.Buffer))
 	flagRE := regexp.MustCompile(`(?m)^    (-[a-z-]+)`)
-	for name, cmd := range c.commands {
+	for _, cmd := range c.commands {
+		name := cmd.name
 		line := fmt.Sprintf("\n    %-11s %s\n", name, cmd.desc)
 		if !strings.Contains(usage, line) {
 			t.Errorf("usage lacks the line %q", line)
@@ -459,7 +501,7 @@ func TestUsageText(t *testing.T) {
 		if !strings.Contains(usage, "tokengen "+name+" ") {
 			t.Errorf("usage lacks a synopsis of %s", name)
 		}
-		if err := cmd.run([]string{"-h"}); err == nil || err.Error() != "flag: help requested" {
+		if err := cmd.run(c, []string{"-h"}); err == nil || err.Error() != "flag: help requested" {
 			t.Fatalf("%s -h = %v; want flag.ErrHelp", name, err)
 		}
 		var defined []string
@@ -474,6 +516,11 @@ func TestUsageText(t *testing.T) {
 		if !strings.HasPrefix(cmd.usage, "Usage: tokengen "+name+" ") || !strings.Contains(cmd.usage, "\nExample") {
 			t.Errorf("%s: the help lacks a Usage line or examples", name)
 		}
+		// The commands that only read never speak of writing the file
+		// (issue 14).
+		if slices.Contains([]string{"list", "seal", "open", "export-key"}, name) && regexp.MustCompile(`(?i)\bwrites?\b.*0600`).MatchString(strings.Join(strings.Fields(cmd.usage), " ")) {
+			t.Errorf("%s: the help says it writes the file", name)
+		}
 	}
 }
 
@@ -481,7 +528,8 @@ func TestHelpEveryCommand(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	c := newCLI(nil, nil, nil)
-	for name, cmd := range c.commands {
+	for _, cmd := range c.commands {
+		name := cmd.name
 		for _, args := range [][]string{{name, "-h"}, {name, "-help"}, {name, "-keyring", e.path, "-h"}, {"help", name}} {
 			r := e.exec("", args...)
 			check(t, fmt.Sprintf("tokengen %q", args), r, 0, cmd.usage, "")
@@ -570,7 +618,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"retire"}, "-kid is required"},
 		{[]string{"retire", "-kid", "a/b"}, "-kid is not a key id: want [A-Za-z0-9_-]{1,32}"},
 		{[]string{"promote", "-kid", strings.Repeat("k", 33)}, "-kid is not a key id: want [A-Za-z0-9_-]{1,32}"},
-		{[]string{"export-key", "-purpose", "auth", "-unsafe-print-secret"}, "-kid is required"},
+		{[]string{"export-key", "-kid", "a b", "-purpose", "auth", "-unsafe-print-secret"}, "-kid is not a key id: want [A-Za-z0-9_-]{1,32}"},
 		{[]string{"export-key", "-kid", "cur", "-unsafe-print-secret"}, "-purpose is required (such as auth or remember)"},
 		{[]string{"export-key", "-kid", "cur", "-purpose", "auth"}, "export-key prints a secret key: add -unsafe-print-secret if that is what you want"},
 		{[]string{"seal", "{}"}, "-purpose is required (such as auth or remember)"},

@@ -264,14 +264,18 @@ func TestOpenFailures(t *testing.T) {
 		})
 	}
 
-	// The edges of the leeway open.
-	for _, at := range []string{"2026-11-23T08:01:00Z", "2026-11-23T06:59:00Z"} {
+	// The edges of the leeway: a token is refused from exp (+ leeway) on.
+	for _, at := range []string{"2026-11-23T08:00:59Z", "2026-11-23T06:59:00Z"} {
 		e.open("auth", auth, "-at", at)
 	}
-	e.open("auth", auth, "-at", "2026-11-23T08:00:00Z", "-leeway", "0")
+	e.open("auth", auth, "-at", "2026-11-23T07:59:59Z", "-leeway", "0")
+	check(t, "open at exp+leeway", e.cmd("open", "-purpose", "auth", "-at", "2026-11-23T08:01:00Z", auth), 1, "",
+		"tokengen: error: token does not open: expired at 2026-11-23T08:00:00Z, 1m0s before 2026-11-23T08:01:00Z (leeway 1m0s)\n")
+	check(t, "open at exp, no leeway", e.cmd("open", "-purpose", "auth", "-at", "2026-11-23T08:00:00Z", "-leeway", "0", auth), 1, "",
+		"tokengen: error: token does not open: expired at 2026-11-23T08:00:00Z, 0s before 2026-11-23T08:00:00Z (leeway 0s)\n")
 
 	check(t, "open nothing", e.cmdIn(" \n\t", "open", "-purpose", "auth"), 1, "", "tokengen: error: no token given\n")
-	check(t, "open too much", e.cmdIn(strings.Repeat("a", token.MaxMaxLength+1025), "open", "-purpose", "auth"), 1, "", "tokengen: error: the token on stdin is longer than 66560 bytes\n")
+	check(t, "open too much", e.cmdIn(strings.Repeat("a", token.MaxLengthLimit+1025), "open", "-purpose", "auth"), 1, "", "tokengen: error: the token on stdin is longer than 66560 bytes\n")
 
 	// Revoked, then unknown once its key is retired.
 	check(t, "revoke", e.cmd("revoke", "-before", "2026-11-23T07:00:01Z"), 0, re(`revoke_before: .*\n`), "")
@@ -392,7 +396,7 @@ func TestInternalError(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	c := newCLI(strings.NewReader(""), &stdout, &stderr)
 	secret := base64.RawURLEncoding.EncodeToString(secretBytes(99))
-	c.commands["boom"] = command{"panic", "Usage: boom\n", func([]string) error { panic(errors.New("boom: " + secret)) }}
+	c.commands = append(c.commands, command{"boom", "panic", "Usage: boom\n", func(*cli, []string) error { panic(errors.New("boom: " + secret)) }})
 	if code := c.main([]string{"boom"}); code != 1 {
 		t.Errorf("exit status %d; want 1", code)
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -54,6 +56,27 @@ func startSite(t testing.TB) *httptest.Server {
 		t.Fatal(err)
 	}
 	return serve(t, h)
+}
+
+// clock is a clock the test moves forward instead of sleeping
+// (site.Config.Clock).
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Now()} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 // startSiteConfig serves site.New(cfg) with the cheap hash and a fresh
@@ -183,21 +206,40 @@ func (b *browser) login(remember bool, returnTo string) response {
 	return b.post("/login", f)
 }
 
-// me returns GET /api/me as a script would ask for it (no HTML).
+// me returns GET /api/me's level and name as a script would ask for them
+// (no HTML).
 func (b *browser) me() (level string, name *string) {
+	b.t.Helper()
+	m := b.meAll()
+	return m.Level, m.Name
+}
+
+// meAll returns GET /api/me as a script would ask for it (no HTML).
+func (b *browser) meAll() site.Me {
 	b.t.Helper()
 	r := b.do("GET", "/api/me", nil, http.Header{"Accept": {"application/json"}})
 	if r.code != http.StatusOK {
 		b.t.Fatalf("GET /api/me: status %d; want 200", r.code)
 	}
-	var v struct {
-		Level string  `json:"level"`
-		Name  *string `json:"name"`
+	return decodeMe(b.t, r)
+}
+
+// decodeMe decodes a response of GET /api/me, or of a form's API caller.
+func decodeMe(t testing.TB, r response) site.Me {
+	t.Helper()
+	var m site.Me
+	if err := json.Unmarshal([]byte(r.body), &m); err != nil {
+		t.Fatalf("GET /api/me: %v in %q", err, r.body)
 	}
-	if err := json.Unmarshal([]byte(r.body), &v); err != nil {
-		b.t.Fatalf("GET /api/me: %v in %q", err, r.body)
+	return m
+}
+
+// wantNoCookies fails the test if r sets or deletes any cookie.
+func wantNoCookies(t testing.TB, what string, r response) {
+	t.Helper()
+	if c := r.header.Values("Set-Cookie"); c != nil {
+		t.Errorf("%s: Set-Cookie %q; want none", what, c)
 	}
-	return v.Level, v.Name
 }
 
 // cookie returns the value of the named cookie in the jar, or "".
@@ -276,60 +318,89 @@ func kid(t testing.TB, value string) string {
 }
 
 // syncBuffer is a bytes.Buffer safe for the goroutines of run (the
-// watcher logs from its own).
+// watcher logs from its own) that a test can wait on.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	grew chan struct{} // closed by the next Write; nil until someone waits
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.grew != nil {
+		close(b.grew)
+		b.grew = nil
+	}
 	return b.buf.Write(p)
 }
 
 func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	s, _ := b.snapshot()
+	return s
 }
 
-// waitFor polls f until it returns true or the time is up.
-func waitFor(t testing.TB, what string, d time.Duration, f func() bool) {
-	t.Helper()
-	for end := time.Now().Add(d); ; time.Sleep(20 * time.Millisecond) {
-		if f() {
-			return
+// snapshot returns what was written so far and a channel closed by the
+// next write.
+func (b *syncBuffer) snapshot() (string, <-chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.grew == nil {
+		b.grew = make(chan struct{})
+	}
+	return b.buf.String(), b.grew
+}
+
+// errExited is waitFor's error when run returned first.
+var errExited = errors.New("run exited")
+
+// waitFor waits, without polling, until what was written to b satisfies
+// f. It fails once d has passed, or with errExited once exited is closed.
+func (b *syncBuffer) waitFor(d time.Duration, exited <-chan struct{}, f func(string) bool) error {
+	timeout := time.NewTimer(d)
+	defer timeout.Stop()
+	for {
+		s, grew := b.snapshot()
+		if f(s) {
+			return nil
 		}
-		if time.Now().After(end) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
+		select {
+		case <-grew:
+		case <-exited:
+			return errExited
+		case <-timeout.C:
+			return fmt.Errorf("timed out after %v", d)
 		}
 	}
 }
 
-// runDemo starts run with args on a free loopback port and returns the
-// base URL, the output buffers and a stop function that returns run's exit
-// code.
+// runDemo starts the demo with args on a free loopback port, as run does
+// but with the cheap password hash and a keyring file read every 20 ms,
+// and returns the base URL, the output buffers and a stop function that
+// returns run's exit code.
 func runDemo(t *testing.T, args ...string) (base string, stdout, stderr *syncBuffer, stop func() int) {
 	t.Helper()
 	stdout, stderr = new(syncBuffer), new(syncBuffer)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), stdout, stderr) }()
 	var code int
-	var exited bool
-	waitFor(t, "the demo's URL on stdout", 10*time.Second, func() bool {
-		select {
-		case code = <-done:
-			exited = true
-			return true
-		default:
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		o, err := parseFlags(append([]string{"-addr", "127.0.0.1:0"}, args...), stderr)
+		if err != nil {
+			code = 2
+			return
 		}
-		return strings.Contains(stdout.String(), "\n")
-	})
-	if exited {
-		cancel()
+		o.passwordHash, o.watchEvery = cheapHash, 20*time.Millisecond
+		code = runOptions(ctx, o, stdout, stderr)
+	}()
+	err := stdout.waitFor(10*time.Second, exited, func(s string) bool { return strings.Contains(s, "\n") })
+	switch {
+	case errors.Is(err, errExited):
 		t.Fatalf("run exited with %d before serving; stderr:\n%s", code, stderr)
+	case err != nil:
+		cancel()
+		t.Fatalf("waiting for the demo's URL on stdout: %v; stderr:\n%s", err, stderr)
 	}
 	line, _, _ := strings.Cut(stdout.String(), "\n")
 	base, ok := strings.CutPrefix(line, "sessionless demo: ")
@@ -346,7 +417,7 @@ func runDemo(t *testing.T, args ...string) (base string, stdout, stderr *syncBuf
 		stopped = true
 		cancel()
 		select {
-		case code = <-done:
+		case <-exited:
 		case <-time.After(15 * time.Second):
 			t.Fatal("run did not return after its context was cancelled")
 		}

@@ -1,11 +1,18 @@
 // Command demo is a small site that shows sessionless at work: "remember
 // me", a page that needs the password, a page that needs it entered
-// recently (sudo mode), logout, and a status line on every page that says
-// which tokens the browser holds. From a clone of the repository:
+// recently (sudo mode, -fresh-window), logout, a profile edit that
+// re-seals the tokens and says "Profile saved" once, a login through an
+// OAuth provider (a stand-in the demo serves itself, with PKCE), a cart
+// and a theme for every visitor, logged in or not, and a status line on
+// every page that says which tokens the browser holds. From a clone of
+// the repository:
 //
 //	go run ./examples/demo
 //
-// then open http://127.0.0.1:8080/ and log in as alice / wonderland.
+// then open http://127.0.0.1:8080/ and log in as alice / wonderland, or
+// with the provider as Bob. GET /api/me says the same as JSON. Stop the
+// demo with Ctrl-C; it also stops on SIGTERM, and when the process that
+// started it exits, so that killing `go run` by its PID stops it too.
 //
 // Without -keyring the keys live in memory (one key, active at once) and
 // every restart logs everybody out. With -keyring FILE the demo loads that
@@ -52,6 +59,7 @@ import (
 
 const usage = `Usage:
     demo [-addr HOST:PORT] [-keyring FILE] [-insecure-http] [-clock-skew DUR]
+         [-fresh-window DUR]
 
 Options:
     -addr HOST:PORT   Listen there (default 127.0.0.1:8080). A host other
@@ -68,11 +76,20 @@ Options:
                       keyring, one with -clock-skew 30s, to see the tokens'
                       60 s leeway absorb servers whose clocks differ.
                       Default 0.
+    -fresh-window DUR
+                      The change-password page (sudo mode) wants the
+                      password entered within DUR, counted from the
+                      entry. Default 5m0s.
 
 Examples:
     $ go run ./examples/demo
     $ go run ./cmd/tokengen init -keyring keys.json
     $ go run ./examples/demo -keyring keys.json -addr 127.0.0.1:9000
+    $ go run ./examples/demo -fresh-window 30s
+
+Stop it with Ctrl-C. It also stops on SIGTERM, and within a second when
+the process that started it exits (killing "go run" by its PID stops the
+demo it runs too).
 `
 
 // Server timeouts: a slow client cannot hold a connection open for ever.
@@ -91,7 +108,9 @@ const maxClockSkew = time.Hour
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, orphaned := untilParentExits(ctx, os.Getppid, parentCheckInterval)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	orphaned()
 	stop()
 	os.Exit(code)
 }
@@ -103,6 +122,9 @@ type options struct {
 	insecureHTTP bool
 	passwordHash []byte // nil: the demo's own; tests set a cheap one
 	clockSkew    time.Duration
+	freshWindow  time.Duration
+	clock        func() time.Time // nil: time.Now; tests move it forward
+	watchEvery   time.Duration    // how often -keyring is read; 0: keyring's 2 s; tests shorten it
 }
 
 // usageError is a bad command line: run exits with 2.
@@ -119,6 +141,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.keyringFile, "keyring", "", "use and watch the keyring `FILE`")
 	fs.BoolVar(&o.insecureHTTP, "insecure-http", false, "allow plain HTTP on a non-loopback address")
 	fs.DurationVar(&o.clockSkew, "clock-skew", 0, "run this server's clock `DUR` ahead of the system's")
+	fs.DurationVar(&o.freshWindow, "fresh-window", site.DefaultFreshWindow, "the sudo page wants the password entered within `DUR`")
 	if err := fs.Parse(args); err != nil {
 		return o, err // flag.ErrHelp, or a bad flag already reported
 	}
@@ -131,58 +154,102 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.clockSkew > maxClockSkew || o.clockSkew < -maxClockSkew {
 		return o, &usageError{fmt.Sprintf("-clock-skew %v is more than %v either way", o.clockSkew, maxClockSkew)}
 	}
+	if o.freshWindow <= 0 {
+		return o, &usageError{fmt.Sprintf("-fresh-window %v is not positive", o.freshWindow)}
+	}
 	return o, nil
 }
 
 // run is the demo: it serves until ctx is done and returns the exit code:
 // 0, 1 for an error, 2 for a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, code, ok := parseArgs(args, stderr)
+	if !ok {
+		return code
+	}
+	return runOptions(ctx, o, stdout, stderr)
+}
+
+// runOptions is run after the command line was parsed into o.
+func runOptions(ctx context.Context, o options, stdout, stderr io.Writer) int {
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	ln, loopback, code := listen(o, stderr)
+	if ln == nil {
+		return code
+	}
+	defer ln.Close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the keyring watcher
+	keys, err := openKeys(ctx, o, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo: error: %v\n", err)
+		return 1
+	}
+	keyUsage := token.NewUsage(keys) // the key-usage figures of every token the demo seals and opens
+	if err := keyUsage.Publish(expvarName); err != nil {
+		// Only if the process serves a second demo (the tests do).
+		log.Warn("key-usage figures not published", "err", err)
+	}
+	logSettings(log, o, loopback)
+	h, err := newServer(o, keyUsage, loopback, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo: error: %v\n", err)
+		return 1
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(stdout, "sessionless demo: %s\n", url)
+	fmt.Fprintf(stdout, "log in as %s, password %s\n", site.Username, site.Password)
+	if loopback {
+		fmt.Fprintf(stdout, "key-usage figures: %sdebug/vars\n", url)
+	}
+	return serveUntil(ctx, newHTTPServer(h, log), ln, log, stderr)
+}
+
+// parseArgs parses the command line; when it reports false, run exits
+// with code: 0 after -h, 2 for a usage error (already reported).
+func parseArgs(args []string, stderr io.Writer) (o options, code int, ok bool) {
 	o, err := parseFlags(args, stderr)
 	var ue *usageError
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		return 0
+		return o, 0, false
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "demo: error: %v\n", ue)
 		fmt.Fprintln(stderr, `demo: run "demo -h" for help`)
-		return 2
+		return o, 2, false
 	case err != nil:
-		return 2 // the flag package has said what is wrong
+		return o, 2, false // the flag package has said what is wrong
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	return o, 0, true
+}
 
-	// Refuse before binding when the address is an IP that is not loopback
-	// (or empty: every interface); a host name is checked once it is bound.
+// listen binds o.addr and reports whether it is loopback. It refuses (nil
+// listener, exit code 2) a non-loopback address without -insecure-http:
+// before binding when the address is an IP that is not loopback (or empty:
+// every interface), once bound for a host name.
+func listen(o options, stderr io.Writer) (ln net.Listener, loopback bool, code int) {
 	host, _, _ := net.SplitHostPort(o.addr)
 	if !o.insecureHTTP && !mayBeLoopback(host) {
 		refuse(stderr, o.addr)
-		return 2
+		return nil, false, 2
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "demo: error: %v\n", err)
-		return 1
+		return nil, false, 1
 	}
-	defer ln.Close()
-	loopback := isLoopback(ln.Addr())
+	loopback = isLoopback(ln.Addr())
 	if !loopback && !o.insecureHTTP {
+		ln.Close()
 		refuse(stderr, o.addr)
-		return 2
+		return nil, false, 2
 	}
+	return ln, loopback, 0
+}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // stops the keyring watcher
-	keys, err := openKeys(ctx, o.keyringFile, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "demo: error: %v\n", err)
-		return 1
-	}
-	usage := token.NewUsage(keys) // the key-usage figures of every token the demo seals and opens
-	if err := usage.Publish(expvarName); err != nil {
-		// Only if the process serves a second demo (the tests do).
-		log.Warn("key-usage figures not published", "err", err)
-	}
-
+// logSettings says what the cookies' transport and the clock are.
+func logSettings(log *slog.Logger, o options, loopback bool) {
 	switch {
 	case loopback && o.insecureHTTP:
 		log.Warn("-insecure-http is set on loopback, where it is not needed: the cookies lose Secure and the __Host- prefix")
@@ -191,16 +258,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default:
 		log.Warn("-insecure-http: plain HTTP on a non-loopback address; the cookies lose Secure and the __Host- prefix, and anyone on the network can read and replay them. Development only")
 	}
-
 	if o.clockSkew != 0 {
 		log.Warn("-clock-skew: this server stamps and checks tokens with a clock shifted from the system's", "skew", o.clockSkew)
 	}
-	h, err := newServer(o, usage, loopback, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "demo: error: %v\n", err)
-		return 1
-	}
-	srv := &http.Server{
+}
+
+// newHTTPServer returns the server of h, with timeouts.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
@@ -209,14 +274,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
 
-	url := "http://" + ln.Addr().String() + "/"
-	fmt.Fprintf(stdout, "sessionless demo: %s\n", url)
-	fmt.Fprintf(stdout, "log in as %s, password %s\n", site.Username, site.Password)
-	if loopback {
-		fmt.Fprintf(stdout, "key-usage figures: %sdebug/vars\n", url)
-	}
-
+// serveUntil serves ln until ctx is done, then shuts down gracefully, and
+// returns run's exit code.
+func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger, stderr io.Writer) int {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -246,7 +308,9 @@ func newServer(o options, keys keyring.Source, debugVars bool, log *slog.Logger)
 		PasswordHash: o.passwordHash,
 		Logger:       log,
 		OnReject:     demoFigures.reject,
+		Clock:        o.clock,
 		ClockSkew:    o.clockSkew,
+		FreshWindow:  o.freshWindow,
 	})
 	if err != nil {
 		return nil, err
@@ -255,7 +319,8 @@ func newServer(o options, keys keyring.Source, debugVars bool, log *slog.Logger)
 }
 
 // openKeys returns the keyring: the file, watched, or one key in memory.
-func openKeys(ctx context.Context, file string, log *slog.Logger) (*keyring.Live, error) {
+func openKeys(ctx context.Context, o options, log *slog.Logger) (*keyring.Live, error) {
+	file := o.keyringFile
 	if file == "" {
 		now := time.Now()
 		k := keyring.GenerateKey(now, now)
@@ -267,6 +332,7 @@ func openKeys(ctx context.Context, file string, log *slog.Logger) (*keyring.Live
 		return keyring.NewLive(ring), nil
 	}
 	w, err := keyring.Watch(ctx, file, keyring.WatchConfig{
+		Interval: o.watchEvery,
 		OnReload: func(r *keyring.Ring) {
 			demoFigures.reloads.Add(1)
 			log.Info("keyring reloaded", "file", file, "keys", r.Len(), "primary", primaryID(r))

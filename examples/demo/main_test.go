@@ -1,19 +1,17 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/sessionless/sessionless/examples/demo/site"
-	"github.com/sessionless/sessionless/keyring"
-	"github.com/sessionless/sessionless/token"
 )
 
 const (
@@ -100,26 +98,13 @@ func TestLoginRemember(t *testing.T) {
 
 	r = b.login(true, "/account")
 	wantStatus(t, "POST /login", r, http.StatusSeeOther, "/account")
-	// E1: the attributes the library promises.
-	auth, rem := r.setCookie(authCookie), r.setCookie(rememberCookie)
-	if auth == nil || rem == nil {
-		t.Fatalf("login set %q; want %s and %s", r.header.Values("Set-Cookie"), authCookie, rememberCookie)
-	}
-	for _, c := range []*http.Cookie{auth, rem} {
-		if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Domain != "" {
-			t.Errorf("%s: Secure=%v HttpOnly=%v SameSite=%v Path=%q Domain=%q; want Secure, HttpOnly, Lax, /, no Domain", c.Name, c.Secure, c.HttpOnly, c.SameSite, c.Path, c.Domain)
-		}
-	}
-	if auth.MaxAge != 0 || !auth.Expires.IsZero() {
-		t.Errorf("%s: Max-Age %d Expires %v; want a browser-session cookie", authCookie, auth.MaxAge, auth.Expires)
-	}
-	if rem.MaxAge != 30*24*3600 {
-		t.Errorf("%s: Max-Age %d; want 30 days", rememberCookie, rem.MaxAge)
-	}
+	wantLoginCookies(t, r)
 
 	r = b.get("/account")
 	wantStatus(t, "GET /account", r, http.StatusOK, "")
-	wantBody(t, "GET /account", r, "Your account", "<td>alice</td>", "<td>Alice</td>", "until ")
+	// The account page tells the truth about remember me, though an
+	// authenticated request does not need the remember token.
+	wantBody(t, "GET /account", r, "Your account", "<td>alice</td>", "<td>Alice</td>", `<td id="remember-me">on for this browser, until `)
 	wantLevel(t, b, "authenticated", "Alice")
 
 	// The browser closes: the session cookie goes, the remember cookie stays.
@@ -157,6 +142,27 @@ func TestLoginRemember(t *testing.T) {
 	wantLevel(t, b, "authenticated", "Alice")
 }
 
+// wantLoginCookies checks the cookies of a login with remember me: the
+// attributes the library promises (E1).
+func wantLoginCookies(t *testing.T, r response) {
+	t.Helper()
+	auth, rem := r.setCookie(authCookie), r.setCookie(rememberCookie)
+	if auth == nil || rem == nil {
+		t.Fatalf("login set %q; want %s and %s", r.header.Values("Set-Cookie"), authCookie, rememberCookie)
+	}
+	for _, c := range []*http.Cookie{auth, rem} {
+		if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Domain != "" {
+			t.Errorf("%s: Secure=%v HttpOnly=%v SameSite=%v Path=%q Domain=%q; want Secure, HttpOnly, Lax, /, no Domain", c.Name, c.Secure, c.HttpOnly, c.SameSite, c.Path, c.Domain)
+		}
+	}
+	if auth.MaxAge != 0 || !auth.Expires.IsZero() {
+		t.Errorf("%s: Max-Age %d Expires %v; want a browser-session cookie", authCookie, auth.MaxAge, auth.Expires)
+	}
+	if rem.MaxAge != 30*24*3600 {
+		t.Errorf("%s: Max-Age %d; want 30 days", rememberCookie, rem.MaxAge)
+	}
+}
+
 func TestLoginWithoutRemember(t *testing.T) {
 	t.Parallel()
 	srv := startSite(t)
@@ -172,7 +178,9 @@ func TestLoginWithoutRemember(t *testing.T) {
 	if c := r.setCookie(rememberCookie); c == nil || c.MaxAge >= 0 {
 		t.Errorf("login without remember: %v; want the remember cookie deleted", c)
 	}
-	wantStatus(t, "GET /account", b.get("/account"), http.StatusOK, "")
+	r = b.get("/account")
+	wantStatus(t, "GET /account", r, http.StatusOK, "")
+	wantBody(t, "GET /account", r, `<td id="remember-me">not on this browser</td>`)
 	wantLevel(t, b, "authenticated", "Alice")
 
 	b = b.restart(rememberCookie) // nothing to keep
@@ -250,20 +258,15 @@ func TestReturnTo(t *testing.T) {
 
 			q := "?" + url.Values{"return_to": {tt.returnTo}}.Encode()
 			r := b.get("/login" + q)
-			wantBody(t, "GET /login", r, `name="return_to" value="`+htmlAttr(tt.want)+`"`)
+			wantBody(t, "GET /login", r, `name="return_to" value="`+html.EscapeString(tt.want)+`"`)
 			r = b.get("/reauth" + q)
-			wantBody(t, "GET /reauth", r, `name="return_to" value="`+htmlAttr(tt.want)+`"`)
+			wantBody(t, "GET /reauth", r, `name="return_to" value="`+html.EscapeString(tt.want)+`"`)
 			// Nobody to re-authenticate: on to the login page, return_to kept safe.
 			anon := newBrowser(t, srv.URL)
 			wantStatus(t, "GET /reauth anonymous", anon.get("/reauth"+q), http.StatusSeeOther, "/login?"+url.Values{"return_to": {tt.want}}.Encode())
 			wantStatus(t, "POST /reauth anonymous", anon.post("/reauth", url.Values{"password": {site.Password}, "return_to": {tt.returnTo}}), http.StatusSeeOther, "/login?"+url.Values{"return_to": {tt.want}}.Encode())
 		})
 	}
-}
-
-// htmlAttr escapes s as html/template does in an attribute value.
-func htmlAttr(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;").Replace(s)
 }
 
 // TestCrossSite is F4: cross-site POSTs are refused by
@@ -349,6 +352,8 @@ func TestStatusLine(t *testing.T) {
 	}
 }
 
+// TestAPIMe: GET /api/me at each level, whatever the Accept header, and
+// it writes no cookie.
 func TestAPIMe(t *testing.T) {
 	t.Parallel()
 	srv := startSite(t)
@@ -356,25 +361,37 @@ func TestAPIMe(t *testing.T) {
 	authed := newBrowser(t, srv.URL)
 	authed.login(true, "/")
 	remembered := authed.restart(rememberCookie)
+	sessionOnly := newBrowser(t, srv.URL)
+	sessionOnly.login(false, "/")
+	alice, email := site.DisplayName, site.Email
 	tests := []struct {
 		name string
 		b    *browser
-		want string
+		want site.Me
 	}{
-		{"anonymous", anon, `{"level":"anonymous","name":null}`},
-		{"remembered", remembered, `{"level":"remembered","name":"Alice"}`},
-		{"authenticated", authed, `{"level":"authenticated","name":"Alice"}`},
+		{"anonymous", anon, site.Me{Level: "anonymous", Cart: []string{}}},
+		{"remembered", remembered, site.Me{Level: "remembered", Name: &alice, Email: &email, Remembered: true, Cart: []string{}}},
+		{"authenticated with remember me", authed, site.Me{Level: "authenticated", Name: &alice, Email: &email, Remembered: true, Fresh: true, Cart: []string{}}},
+		{"authenticated without", sessionOnly, site.Me{Level: "authenticated", Name: &alice, Email: &email, Fresh: true, Cart: []string{}}},
 	}
 	for _, tt := range tests {
 		for _, accept := range []string{"application/json", htmlAccept} {
 			r := tt.b.do("GET", "/api/me", nil, http.Header{"Accept": {accept}})
-			if r.code != http.StatusOK || strings.TrimSpace(r.body) != tt.want {
-				t.Errorf("%s, Accept %s: GET /api/me = %d %q; want 200 %q", tt.name, accept, r.code, r.body, tt.want)
+			if r.code != http.StatusOK {
+				t.Fatalf("%s, Accept %s: GET /api/me = %d %q; want 200", tt.name, accept, r.code, r.body)
+			}
+			if diff := cmp.Diff(tt.want, decodeMe(t, r)); diff != "" {
+				t.Errorf("%s, Accept %s: GET /api/me (-want +got):\n%s", tt.name, accept, diff)
 			}
 			if ct := r.header.Get("Content-Type"); ct != "application/json" {
 				t.Errorf("%s: Content-Type %q", tt.name, ct)
 			}
+			wantNoCookies(t, tt.name+": GET /api/me", r)
 		}
+	}
+	// null, not "", when anonymous; [] for an empty cart.
+	if r := anon.do("GET", "/api/me", nil, nil); !strings.Contains(r.body, `"name":null,"email":null`) || !strings.Contains(r.body, `"cart":[]`) {
+		t.Errorf("anonymous GET /api/me = %s; want name and email null, cart []", r.body)
 	}
 }
 
@@ -396,23 +413,33 @@ func TestGuards(t *testing.T) {
 // the window, fixed from the entry (F2).
 func TestFreshWindow(t *testing.T) {
 	t.Parallel()
-	srv := startSiteConfig(t, site.Config{FreshWindow: time.Second})
+	clk := newClock()
+	srv := startSiteConfig(t, site.Config{FreshWindow: time.Minute, Clock: clk.Now})
 	b := newBrowser(t, srv.URL)
 	b.login(false, "/")
 	r := b.get("/account/password")
 	wantStatus(t, "GET /account/password fresh", r, http.StatusOK, "")
 	wantBody(t, "GET /account/password fresh", r, "sudo mode", "<strong>fixed</strong>")
+	if m := b.meAll(); !m.Fresh {
+		t.Errorf("/api/me fresh = false within the window")
+	}
 	oldAuth := b.cookie(authCookie)
 
-	time.Sleep(2100 * time.Millisecond) // auth_time is in whole seconds
+	clk.Advance(time.Minute + time.Second) // auth_time is in whole seconds
+	if m := b.meAll(); m.Fresh {
+		t.Errorf("/api/me fresh = true after the window")
+	}
 	wantStatus(t, "GET /account/password stale", b.get("/account/password"), http.StatusSeeOther, "/reauth?return_to=%2Faccount%2Fpassword")
 	wantStatus(t, "GET /account stale", b.get("/account"), http.StatusOK, "")
 	r = b.get("/reauth?return_to=%2Faccount%2Fpassword")
-	wantBody(t, "GET /reauth stale", r, "You are <strong>authenticated</strong> as Alice, but this page needs your password entered within the last 1 s")
+	wantBody(t, "GET /reauth stale", r, "You are <strong>authenticated</strong> as Alice, but this page needs your password entered within the last 60 s")
 	wantStatus(t, "POST /reauth", b.post("/reauth", url.Values{"password": {site.Password}, "return_to": {"/account/password"}}), http.StatusSeeOther, "/account/password")
 	wantStatus(t, "GET /account/password again", b.get("/account/password"), http.StatusOK, "")
 	if b.cookie(authCookie) == oldAuth {
 		t.Error("re-authentication kept the old auth token")
+	}
+	if m := b.meAll(); !m.Fresh {
+		t.Errorf("/api/me fresh = false after re-authentication")
 	}
 }
 
@@ -438,189 +465,4 @@ func TestDebugVars(t *testing.T) {
 	// Not served at all unless the demo listens on loopback.
 	off := startSiteConfig(t, site.Config{DebugVars: false})
 	wantStatus(t, "GET /debug/vars off", newBrowser(t, off.URL).get("/debug/vars"), http.StatusNotFound, "")
-}
-
-func TestFlags(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stderr string
-	}{
-		{"help", []string{"-h"}, 0, "Usage:"},
-		{"help long", []string{"--help"}, 0, "Options:"},
-		{"unknown flag", []string{"-port", "80"}, 2, "flag provided but not defined: -port"},
-		{"argument", []string{"serve"}, 2, `unexpected argument "serve"`},
-		{"addr without port", []string{"-addr", "127.0.0.1"}, 2, "missing port"},
-		{"every interface", []string{"-addr", ":0"}, 2, "not a loopback address"},
-		{"0.0.0.0", []string{"-addr", "0.0.0.0:0"}, 2, "pass -insecure-http"},
-		{"[::]", []string{"-addr", "[::]:0"}, 2, "not a loopback address"},
-		{"LAN address", []string{"-addr", "192.0.2.1:0"}, 2, "not a loopback address"},
-		{"missing keyring", []string{"-addr", "127.0.0.1:0", "-keyring", filepath.Join(t.TempDir(), "none.json")}, 1, "no such file"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var stdout, stderr syncBuffer
-			code := run(context.Background(), tt.args, &stdout, &stderr)
-			if code != tt.code {
-				t.Errorf("run(%q) = %d; want %d\nstderr: %s", tt.args, code, tt.code, stderr.String())
-			}
-			if !strings.Contains(stderr.String(), tt.stderr) {
-				t.Errorf("run(%q): stderr %q; want it to say %q", tt.args, stderr.String(), tt.stderr)
-			}
-			if stdout.String() != "" {
-				t.Errorf("run(%q): stdout %q; want nothing", tt.args, stdout.String())
-			}
-		})
-	}
-}
-
-// TestRunInMemory starts the demo as `go run ./examples/demo` does, on a
-// free loopback port, and stops it as SIGINT does.
-func TestRunInMemory(t *testing.T) {
-	base, stdout, stderr, stop := runDemo(t)
-	for _, s := range []string{"log in as alice, password wonderland", base + "/debug/vars"} {
-		if !strings.Contains(stdout.String(), s) {
-			t.Errorf("stdout %q does not say %q", stdout, s)
-		}
-	}
-	for _, s := range []string{"keyring in memory", "needs no development setting", "InsecureHTTP is off"} {
-		if !strings.Contains(stderr.String(), s) {
-			t.Errorf("stderr %q does not say %q", stderr, s)
-		}
-	}
-	b := newBrowser(t, base)
-	wantStatus(t, "login", b.login(true, "/account"), http.StatusSeeOther, "/account")
-	wantStatus(t, "GET /account", b.get("/account"), http.StatusOK, "")
-	r := b.get("/debug/vars")
-	var vars struct {
-		Keys token.UsageStats `json:"sessionless_keys"`
-	}
-	if strings.Contains(stderr.String(), "not published") {
-		// Another demo in this process published first (go test -count=2).
-	} else if err := json.Unmarshal([]byte(r.body), &vars); err != nil || len(vars.Keys.Keys) != 1 || vars.Keys.Keys[0].Sealed == 0 {
-		t.Errorf("GET /debug/vars: sessionless_keys %+v (%v); want one key that sealed tokens", vars.Keys, err)
-	}
-	if code := stop(); code != 0 {
-		t.Errorf("run returned %d after its context was cancelled; want 0\nstderr: %s", code, stderr)
-	}
-	if !strings.Contains(stderr.String(), "shutting down") {
-		t.Errorf("stderr %q does not say it shut down", stderr)
-	}
-}
-
-// TestRunInsecureHTTP: the development switch drops Secure and the
-// __Host- prefix, and says so.
-func TestRunInsecureHTTP(t *testing.T) {
-	t.Parallel()
-	base, _, stderr, _ := runDemo(t, "-insecure-http")
-	if !strings.Contains(stderr.String(), "not needed") {
-		t.Errorf("stderr %q does not warn that loopback does not need -insecure-http", stderr)
-	}
-	r := newBrowser(t, base).login(true, "/")
-	c := r.setCookie("auth")
-	if c == nil || c.Secure {
-		t.Errorf("login under -insecure-http: auth cookie %v; want \"auth\" without Secure (Set-Cookie %q)", c, r.header.Values("Set-Cookie"))
-	}
-}
-
-// TestRunKeyring starts the demo on a keyring file, rotates the file, and
-// checks that the new key seals from then on while tokens of the old key
-// keep working and are re-sealed (C4); a bad file keeps the ring (C8).
-func TestRunKeyring(t *testing.T) {
-	t.Parallel()
-	path := filepath.Join(t.TempDir(), "keys.json")
-	then := time.Now().Add(-time.Hour)
-	old := keyring.GenerateKey(then, then)
-	ring, err := keyring.New([]keyring.Key{old}, time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := keyring.Create(path, ring); err != nil {
-		t.Fatal(err)
-	}
-	base, _, stderr, _ := runDemo(t, "-keyring", path)
-	if s := stderr.String(); !strings.Contains(s, "keyring loaded") || !strings.Contains(s, "primary="+old.ID) {
-		t.Errorf("stderr %q; want the keyring loaded with primary %s", s, old.ID)
-	}
-	b := newBrowser(t, base)
-	wantStatus(t, "login", b.login(true, "/"), http.StatusSeeOther, "/")
-	if got := kid(t, b.cookie(authCookie)); got != old.ID {
-		t.Fatalf("auth token sealed by %q; want %q", got, old.ID)
-	}
-
-	// Rotate: a new key, active now.
-	now := time.Now()
-	fresh := keyring.GenerateKey(now, now)
-	rotated, err := keyring.New([]keyring.Key{old, fresh}, time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := keyring.Save(path, rotated); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "the reload", 10*time.Second, func() bool {
-		return strings.Contains(stderr.String(), "keyring reloaded")
-	})
-	if s := stderr.String(); !strings.Contains(s, "primary="+fresh.ID) {
-		t.Errorf("stderr %q; want the reload to name primary %s", s, fresh.ID)
-	}
-	// The old tokens still open, and are re-sealed under the new key.
-	r := b.get("/account")
-	wantStatus(t, "GET /account after rotation", r, http.StatusOK, "")
-	if c := r.setCookie(authCookie); c == nil || kid(t, c.Value) != fresh.ID {
-		t.Errorf("after rotation: auth Set-Cookie %v; want a token re-sealed by %s", c, fresh.ID)
-	}
-	wantStatus(t, "second login", newBrowser(t, base).login(true, "/"), http.StatusSeeOther, "/")
-
-	// A bad write is refused; the keys in memory stay.
-	if err := os.WriteFile(path, []byte(`{"version": 1, "keys": [`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "the failed reload", 10*time.Second, func() bool {
-		return strings.Contains(stderr.String(), "keyring reload failed")
-	})
-	wantStatus(t, "GET /account after a bad file", b.get("/account"), http.StatusOK, "")
-	b2 := newBrowser(t, base)
-	wantStatus(t, "login after a bad file", b2.login(false, "/"), http.StatusSeeOther, "/")
-	if got := kid(t, b2.cookie(authCookie)); got != fresh.ID {
-		t.Errorf("after a bad file: sealed by %q; want %q", got, fresh.ID)
-	}
-}
-
-func TestRunBadKeyring(t *testing.T) {
-	t.Parallel()
-	path := filepath.Join(t.TempDir(), "keys.json")
-	if err := os.WriteFile(path, []byte("{}"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr syncBuffer
-	if code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-keyring", path}, &stdout, &stderr); code != 1 {
-		t.Errorf("run with a bad keyring = %d; want 1\nstderr: %s", code, stderr.String())
-	}
-}
-
-// TestRunClockSkew: -clock-skew moves the server's clock, is said in the
-// log, and is refused beyond an hour either way or when not a duration.
-func TestRunClockSkew(t *testing.T) {
-	t.Parallel()
-	base, _, stderr, _ := runDemo(t, "-clock-skew", "30s")
-	if s := stderr.String(); !strings.Contains(s, "-clock-skew") || !strings.Contains(s, "skew=30s") {
-		t.Errorf("stderr %q does not warn of the 30 s skew", s)
-	}
-	b := newBrowser(t, base)
-	wantStatus(t, "login", b.login(false, "/account"), http.StatusSeeOther, "/account")
-	wantLevel(t, b, "authenticated", site.DisplayName)
-
-	for _, arg := range []string{"61m", "-1h1s", "30", "soon"} {
-		var stdout, errOut syncBuffer
-		if code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-clock-skew", arg}, &stdout, &errOut); code != 2 {
-			t.Errorf("run with -clock-skew %s = %d; want 2", arg, code)
-		}
-		if !strings.Contains(errOut.String(), "clock-skew") {
-			t.Errorf("-clock-skew %s: stderr %q does not name the flag", arg, errOut.String())
-		}
-	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sessionless/sessionless/keyring"
 	"github.com/sessionless/sessionless/remember"
+	"github.com/sessionless/sessionless/token"
 )
 
 // figuresJSON is the figures as /debug/vars shows them.
@@ -68,9 +69,9 @@ func TestFigures(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "/healthz", nil)) // not the health check: passed on
-	f.reject(context.Background(), remember.Rejection{Reason: remember.ReasonBadTag})
-	f.reject(context.Background(), remember.Rejection{Reason: remember.ReasonBadTag})
-	f.reject(context.Background(), remember.Rejection{Reason: remember.ReasonExpired})
+	f.reject(context.Background(), remember.Rejection{Reason: token.ReasonBadTag})
+	f.reject(context.Background(), remember.Rejection{Reason: token.ReasonBadTag})
+	f.reject(context.Background(), remember.Rejection{Reason: token.ReasonExpired})
 	f.reloads.Add(1)
 
 	got := readFigures(t, f)

@@ -9,7 +9,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/sessionless/sessionless/cookie"
@@ -29,7 +31,9 @@ type Slot[V any] struct {
 type Config struct {
 	Cookie  cookie.Config
 	Purpose string
-	Leeway  time.Duration
+	// OtherPurposes are those token.Config.OtherPurposes names.
+	OtherPurposes []string
+	Leeway        time.Duration
 	// Report is told of every cookie that was present but refused.
 	Report func(ctx context.Context, cookie string, err error)
 }
@@ -40,7 +44,7 @@ func New[V any](src keyring.Source, cfg Config) (*Slot[V], error) {
 	if err != nil {
 		return nil, err
 	}
-	codec, err := token.New[V](src, token.Config{Purpose: cfg.Purpose, MaxLength: min(c.MaxValueLen(), token.MaxMaxLength), Leeway: cfg.Leeway})
+	codec, err := token.New[V](src, token.Config{Purpose: cfg.Purpose, MaxLength: min(c.MaxValueLen(), token.MaxMaxLength), Leeway: cfg.Leeway, OtherPurposes: cfg.OtherPurposes})
 	if err != nil {
 		return nil, err
 	}
@@ -175,4 +179,64 @@ func Stale(src keyring.Source, c token.Claims, now time.Time) bool {
 	}
 	k, ok := ring.Key(c.KeyID)
 	return ok && k.Activates.Before(p.Activates)
+}
+
+// Reason returns the reason code of an error of reading a cookie
+// ([cookie.Cookie.Read]) or opening its token ([token.Codec.Open]): the
+// one mapping of every layer's refusals to the project's list.
+func Reason(err error) token.Reason {
+	switch r := token.ReasonOf(err); {
+	case errors.Is(err, cookie.ErrAmbiguous):
+		return token.ReasonDuplicate
+	case r == token.ReasonNone || r == token.ReasonOther:
+		return token.ReasonMalformed // a broken cookie: quoted, bad chunks, empty
+	default:
+		return r
+	}
+}
+
+// KeyID returns the id of the key that sealed a token refused for its
+// time, or "" when the error does not tell.
+func KeyID(err error) string {
+	if te := (*token.TimeError)(nil); errors.As(err, &te) {
+		return te.Claims.KeyID
+	}
+	return ""
+}
+
+// Log writes the line of a refused cookie: its name, reason and key id,
+// never the token. Expired tokens, the everyday case, are logged at Debug
+// level; other refusals at Info.
+func Log(l *slog.Logger, ctx context.Context, name string, reason token.Reason, kid string) {
+	level := slog.LevelInfo
+	if reason == token.ReasonExpired {
+		level = slog.LevelDebug
+	}
+	l.LogAttrs(ctx, level, "sessionless: cookie refused",
+		slog.String("cookie", name), slog.String("reason", string(reason)), slog.String("kid", kid))
+}
+
+// DefaultName returns the cookie name def ("__Host-…"), without its
+// "__Host-" prefix under InsecureHTTP, which browsers refuse it without.
+func DefaultName(def string, insecureHTTP bool) string {
+	if insecureHTTP {
+		return strings.TrimPrefix(def, "__Host-")
+	}
+	return def
+}
+
+// CheckNames refuses cookie names that are equal, or of which one could be
+// taken for a chunk of another: the cookie package owns name.1 to name.10.
+func CheckNames(names ...string) error {
+	for i, a := range names {
+		for j, b := range names {
+			switch {
+			case i < j && a == b:
+				return fmt.Errorf("the cookie name %q is used twice", a)
+			case i != j && strings.HasPrefix(b, a+"."):
+				return fmt.Errorf("the cookie name %q could be a chunk of %q", b, a)
+			}
+		}
+	}
+	return nil
 }

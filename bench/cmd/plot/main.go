@@ -2,7 +2,7 @@
 // impl adds per request over the bare handler against the session size:
 // one line per impl and kind of visitors, as an SVG picture.
 //
-//	go run ./cmd/plot [-metric time|allocs] [-linear] [-o FILE] RESULTS.txt
+//	go run ./cmd/plot [-metric time|allocs] [-linear] [-note TEXT] [-o FILE] RESULTS.txt
 //
 // RESULTS.txt is the raw output of go test -bench (see record.sh); each
 // point is the median of the impl's runs minus the median of bare's at the
@@ -34,8 +34,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	metric := fs.String("metric", "time", "what to plot: time (µs added per request) or allocs (allocations added)")
 	linear := fs.Bool("linear", false, "a linear vertical axis (default: logarithmic)")
 	out := fs.String("o", "", "write the SVG to this file (default: standard output)")
+	note := fs.String("note", "", "a line of text to add under the chart (such as why its figures are preliminary)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: plot [-metric time|allocs] [-linear] [-o FILE] RESULTS.txt")
+		fmt.Fprintln(stderr, "usage: plot [-metric time|allocs] [-linear] [-note TEXT] [-o FILE] RESULTS.txt")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -48,14 +49,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if err := plotFile(fs.Arg(0), *out, *metric, !*linear, stdout); err != nil {
+	if err := plotFile(fs.Arg(0), *out, *metric, *note, !*linear, stdout); err != nil {
 		fmt.Fprintln(stderr, "plot:", err)
 		return 1
 	}
 	return 0
 }
 
-func plotFile(in, out, metric string, logY bool, stdout io.Writer) error {
+func plotFile(in, out, metric, note string, logY bool, stdout io.Writer) error {
 	f, err := os.Open(in)
 	if err != nil {
 		return err
@@ -69,7 +70,7 @@ func plotFile(in, out, metric string, logY bool, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
-	c.logY = logY
+	c.logY, c.note = logY, note
 	svg := c.svg()
 	if out == "" {
 		_, err = io.WriteString(stdout, svg)
@@ -91,7 +92,8 @@ type chart struct {
 	sizes         []string // x values, as named in the benchmarks
 	series        []series
 	logY          bool
-	runs          int // runs per benchmark (the fewest)
+	runs          int    // runs per benchmark (the fewest)
+	note          string // an extra line under the chart, if not empty
 }
 
 // chartOf gathers, from the Request benchmarks of set, what each impl adds

@@ -151,7 +151,7 @@ func TestRun(t *testing.T) {
 		code int
 	}{
 		{[]string{"-o", out, in}, 0},
-		{[]string{"-metric", "allocs", "-linear", "-o", out, in}, 0},
+		{[]string{"-metric", "allocs", "-linear", "-note", "Preliminary & <noisy>", "-o", out, in}, 0},
 		{[]string{"-h"}, 0},
 		{[]string{}, 2},
 		{[]string{"-metric", "bytes", in}, 2},
@@ -164,7 +164,7 @@ func TestRun(t *testing.T) {
 		}
 	}
 	b, err := os.ReadFile(out)
-	if err != nil || !bytes.HasPrefix(b, []byte("<svg")) {
-		t.Errorf("the -o file: %v, %.20q", err, b)
+	if err != nil || !bytes.HasPrefix(b, []byte("<svg")) || !bytes.Contains(b, []byte("Preliminary &amp; &lt;noisy&gt;")) {
+		t.Errorf("the -o file of the last run with -o: %v, %.20q…, without its note", err, b)
 	}
 }

@@ -230,6 +230,9 @@ func visitorsText(v string) string {
 // which are missing.
 func (c *chart) notes() []string {
 	lines := []string{fmt.Sprintf("Each point: the impl's median minus bare's at the same size and visitors (medians of %d runs).", c.runs)}
+	if c.note != "" {
+		lines = append(lines, c.note)
+	}
 	for _, s := range c.series {
 		var absent, below []string
 		for i, sz := range c.sizes {

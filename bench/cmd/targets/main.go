@@ -29,7 +29,12 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("targets", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: targets RESULTS.txt") }
+	splice := fs.String("splice", "", "also write each table into this Markdown `file`, between its <!-- targets:NAME --> and <!-- /targets:NAME --> lines")
+	source := fs.String("source", "", "the `link` to the results file, for the source section (default: its path)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: targets [-splice FILE] [-source LINK] RESULTS.txt")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -40,21 +45,41 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
+	if *source == "" {
+		*source = fs.Arg(0)
+	}
+	if err := runFile(fs.Arg(0), *source, *splice, stdout); err != nil {
 		fmt.Fprintln(stderr, "targets:", err)
 		return 1
 	}
+	return 0
+}
+
+func runFile(in, source, splice string, stdout io.Writer) error {
+	f, err := os.Open(in)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
 	set, err := results.Parse(f)
-	if err == nil {
-		err = report(set, stdout)
-	}
 	if err != nil {
-		fmt.Fprintf(stderr, "targets: %s: %v\n", fs.Arg(0), err)
-		return 1
+		return fmt.Errorf("%s: %w", in, err)
 	}
-	return 0
+	secs, err := report(set, source)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	var all []string
+	for _, s := range secs {
+		all = append(all, s.text)
+	}
+	if _, err := io.WriteString(stdout, strings.Join(all, "\n")); err != nil {
+		return err
+	}
+	if splice != "" {
+		return spliceFile(splice, secs)
+	}
+	return nil
 }
 
 // lookup reads medians from a Set and remembers the first benchmark it
@@ -77,21 +102,42 @@ func (l *lookup) added(impl, size, visitors, unit string) float64 {
 	return l.median("Request/"+impl+"/"+size+"/"+visitors, unit) - l.median("Request/bare/"+size+"/"+visitors, unit)
 }
 
-// report writes the two tables.
-func report(set *results.Set, w io.Writer) error {
+// section is one generated block of Markdown.
+type section struct{ name, text string }
+
+// report returns the generated blocks: source (where the figures come
+// from), request (what each impl adds), targets (issue 13's ratios) and
+// tokens (the size sweep, Open of many visitors, the per-token key).
+func report(set *results.Set, source string) ([]section, error) {
 	l := &lookup{set: set}
-	var b strings.Builder
-	l.perRequest(&b)
+	var req, tgt, tok strings.Builder
+	l.perRequest(&req)
 	if l.missing != nil {
-		return l.missing
+		return nil, l.missing
 	}
-	l.targets(&b)
+	l.targets(&tgt)
 	if l.missing != nil {
-		return l.missing
+		return nil, l.missing
 	}
-	l.perToken(&b)
-	_, err := io.WriteString(w, b.String())
-	return err
+	l.perToken(&tok)
+	return []section{
+		{"source", sourceLine(set, source)},
+		{"request", req.String()},
+		{"targets", tgt.String()},
+		{"tokens", strings.TrimPrefix(tok.String(), "\n")},
+	}, nil
+}
+
+// sourceLine names the results file and the commit, Go and command lines
+// record.sh wrote at its top.
+func sourceLine(set *results.Set, source string) string {
+	s := "Figures from [`" + source + "`](" + source + ")"
+	for _, k := range []string{"commit", "go", "command"} {
+		if v := set.Config[k]; v != "" {
+			s += "; " + k + ": `" + v + "`"
+		}
+	}
+	return s + ".\n"
 }
 
 // requestImpls and the sizes and visitors, in the order of the tables.
@@ -133,7 +179,6 @@ func (l *lookup) perRequest(b *strings.Builder) {
 			b.WriteString(" |\n")
 		}
 	}
-	b.WriteString("\n")
 }
 
 // targets writes the table of issue 13's targets.

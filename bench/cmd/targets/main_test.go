@@ -94,3 +94,51 @@ func TestReportErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSplice(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "run.txt")
+	if err := os.WriteFile(in, []byte("commit: abc123\n"+fakeRun("")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc := filepath.Join(dir, "BENCHMARKS.md")
+	const before = "# Title\n\n<!-- targets:source -->\nold source\n<!-- /targets:source -->\n\ntext\n\n<!-- targets:targets -->\nold\ntable\n<!-- /targets:targets -->\nend\n"
+	if err := os.WriteFile(doc, []byte(before), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-splice", doc, "-source", "bench/results/x.txt", in}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	b, _ := os.ReadFile(doc)
+	got := string(b)
+	for _, want := range []string{
+		"# Title\n\n<!-- targets:source -->\n\nFigures from [`bench/results/x.txt`](bench/results/x.txt); commit: `abc123`.\n\n<!-- /targets:source -->\n\ntext\n\n<!-- targets:targets -->\n\n| target (issue 13) |",
+		"(by 2) |\n\n<!-- /targets:targets -->\nend\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the spliced file lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "old") || strings.Contains(got, "| impl | size |") {
+		t.Errorf("the spliced file keeps old text or gained a section it has no markers for:\n%s", got)
+	}
+	if fi, _ := os.Stat(doc); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v; want 0600 kept", fi.Mode().Perm())
+	}
+
+	for name, bad := range map[string]string{
+		"no end marker": "<!-- targets:request -->\nx\n",
+		"no marker":     "# nothing to splice\n",
+	} {
+		if err := os.WriteFile(doc, []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code := run([]string{"-splice", doc, in}, &stdout, &stderr); code != 1 {
+			t.Errorf("%s: exit %d; want 1", name, code)
+		}
+		if b, _ := os.ReadFile(doc); string(b) != bad {
+			t.Errorf("%s: the file changed to %q", name, b)
+		}
+	}
+}

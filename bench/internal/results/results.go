@@ -26,8 +26,15 @@ type Set struct {
 	// without "Benchmark" and without the GOMAXPROCS suffix: for
 	// "BenchmarkRequest/bare/200B/one-2", "Request/bare/200B/one".
 	Names []string
-	runs  map[string][]map[string]float64
+	// Config holds the "key: value" lines of the output (goos, cpu, and
+	// the commit, go and command lines record.sh writes), the first of
+	// each key.
+	Config map[string]string
+	runs   map[string][]map[string]float64
 }
+
+// configLine is a "key: value" line as go test and benchstat write them.
+var configLine = regexp.MustCompile(`^([a-z][a-z0-9 _-]*): (.*)$`)
 
 // procsSuffix is the "-N" go test appends to a benchmark name when
 // GOMAXPROCS is not 1.
@@ -37,10 +44,16 @@ var procsSuffix = regexp.MustCompile(`-[0-9]+$`)
 // goos/pkg header, PASS, ok, logs, SKIP notes) are ignored; a result line
 // whose values do not parse is an error naming its line number.
 func Parse(r io.Reader) (*Set, error) {
-	s := &Set{runs: map[string][]map[string]float64{}}
+	s := &Set{Config: map[string]string{}, runs: map[string][]map[string]float64{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for line := 1; sc.Scan(); line++ {
+		if m := configLine.FindStringSubmatch(sc.Text()); m != nil {
+			if _, seen := s.Config[m[1]]; !seen {
+				s.Config[m[1]] = strings.TrimSpace(m[2])
+			}
+			continue
+		}
 		f := strings.Fields(sc.Text())
 		// A result: name, iterations, then value-unit pairs.
 		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || len(f)%2 != 0 {

@@ -7,7 +7,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-const sample = `goos: linux
+const sample = `commit: 0123abc
+command: go test -bench .
+goos: linux
 goarch: amd64
 pkg: github.com/sessionless/sessionless/bench
 cpu: AMD EPYC
@@ -31,6 +33,11 @@ func TestParse(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"Request/bare/200B/one", "TokenKey/aes", "NoMem"}, s.Names); diff != "" {
 		t.Errorf("names (-want +got):\n%s", diff)
+	}
+	wantConfig := map[string]string{"commit": "0123abc", "command": "go test -bench .", "goos": "linux", "goarch": "amd64",
+		"pkg": "github.com/sessionless/sessionless/bench", "cpu": "AMD EPYC"}
+	if diff := cmp.Diff(wantConfig, s.Config); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
 	}
 	type med struct {
 		name, unit string

@@ -16,6 +16,17 @@ const (
 	Email       = "alice@example.com"
 )
 
+// The account that logs in through the stand-in provider (provider.go):
+// it has no password here.
+const (
+	ProviderUsername    = "bob"
+	ProviderDisplayName = "Bob"
+	ProviderEmail       = "bob@example.com"
+)
+
+// providerUser is the payload of the provider's account.
+var providerUser = User{Username: ProviderUsername, Name: ProviderDisplayName, Email: ProviderEmail}
+
 // passwordHash is bcrypt(Password) at bcrypt.DefaultCost (10): what a real
 // site keeps in its user table instead of the password.
 const passwordHash = "$2a$10$rePEUIWF9mSEFDReMCbt7e1wzwwAoY3N/jBWQj/aVZPeXraxFF8iS"

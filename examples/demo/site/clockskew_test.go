@@ -52,29 +52,8 @@ func TestClockSkew(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			sealer, opener := newSite(tt.sealer), newSite(tt.opener)
-			form := url.Values{"username": {Username}, "password": {Password}}
-			req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Sec-Fetch-Site", "same-origin")
-			rec := httptest.NewRecorder()
-			sealer.ServeHTTP(rec, req)
-			if rec.Code != http.StatusSeeOther {
-				t.Fatalf("POST /login: status %d; want 303", rec.Code)
-			}
-			cookies := rec.Result().Cookies()
-			level := func(h http.Handler) string {
-				req := httptest.NewRequest("GET", "/api/me", nil)
-				for _, c := range cookies {
-					req.AddCookie(c)
-				}
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, req)
-				var v struct{ Level string }
-				if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-					t.Fatalf("GET /api/me: %v in %q", err, rec.Body)
-				}
-				return v.Level
-			}
+			cookies := loginCookies(t, sealer)
+			level := func(h http.Handler) string { return levelOf(t, h, cookies) }
 			if got := level(sealer); got != "authenticated" {
 				t.Errorf("on the server that sealed it: level %q; want authenticated", got)
 			}
@@ -83,4 +62,35 @@ func TestClockSkew(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loginCookies logs in on h and returns the cookies it set.
+func loginCookies(t *testing.T, h http.Handler) []*http.Cookie {
+	t.Helper()
+	form := url.Values{"username": {Username}, "password": {Password}}
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("POST /login: status %d; want 303", rec.Code)
+	}
+	return rec.Result().Cookies()
+}
+
+// levelOf returns the level GET /api/me on h says for cookies.
+func levelOf(t *testing.T, h http.Handler, cookies []*http.Cookie) string {
+	t.Helper()
+	req := httptest.NewRequest("GET", "/api/me", nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var v struct{ Level string }
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("GET /api/me: %v in %q", err, rec.Body)
+	}
+	return v.Level
 }

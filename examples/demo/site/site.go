@@ -1,10 +1,8 @@
 package site
 
 import (
-	"bytes"
 	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"expvar"
 	"fmt"
@@ -12,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -58,9 +55,13 @@ type Config struct {
 	// was present but refused. The demo counts them (GET /debug/vars).
 	// May be nil.
 	OnReject func(context.Context, remember.Rejection)
+	// Clock returns the time the site stamps and checks tokens with, and
+	// shows on its pages. If nil, time.Now. Tests move it forward instead
+	// of sleeping.
+	Clock func() time.Time
 	// ClockSkew moves this site's clock (the session manager's, which
-	// stamps and checks the tokens, and the status line's) ahead of the
-	// system's by this much, or behind if negative (the demo's -clock-skew
+	// stamps and checks the tokens, and the status line's) ahead of
+	// Clock's by this much, or behind if negative (the demo's -clock-skew
 	// flag): the fleet test (fleet/) runs one server of several with its
 	// clock 30 s ahead to show that the tokens' clock leeway absorbs it.
 	// Zero in real use.
@@ -70,13 +71,17 @@ type Config struct {
 //go:embed templates/*.html
 var templateFS embed.FS
 
+// sessions is the one session object of the site: the identity payload
+// User and the visitor data Visitor.
+type sessions = middleware.Sessions[User, Visitor]
+
 // site is the demo's handler and its parts.
 type site struct {
 	cfg      Config
 	log      *slog.Logger
-	m        *remember.Manager[User]
-	s        *middleware.Sessions[User, struct{}]
+	s        *sessions
 	accounts *accounts
+	provider *provider
 	pages    map[string]*template.Template
 	now      func() time.Time
 }
@@ -84,6 +89,18 @@ type site struct {
 // New returns the demo site's handler, CrossOriginProtection and the
 // session middleware included.
 func New(cfg Config) (http.Handler, error) {
+	st, err := newSite(cfg)
+	if err != nil {
+		return nil, err
+	}
+	// The order matters: headers on every answer (CrossOriginProtection's
+	// 403 included), then the CSRF check before any cookie is read or
+	// written, then the sessions.
+	return secureHeaders(http.NewCrossOriginProtection().Handler(st.s.Load(st.routes()))), nil
+}
+
+// newSite checks cfg, fills in its defaults and builds the site's parts.
+func newSite(cfg Config) (*site, error) {
 	if cfg.Keys == nil {
 		return nil, errors.New("site: Config.Keys is nil")
 	}
@@ -100,46 +117,61 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now
-	if cfg.ClockSkew != 0 {
-		now = func() time.Time { return time.Now().Add(cfg.ClockSkew) }
+	clock := cfg.Clock
+	if clock == nil {
+		clock = time.Now
 	}
-	s, err := middleware.New(cfg.Keys, middleware.Config[User, struct{}]{
+	now := clock
+	if skew := cfg.ClockSkew; skew != 0 {
+		now = func() time.Time { return clock().Add(skew) }
+	}
+	s, err := middleware.New(cfg.Keys, middleware.Config[User, Visitor]{
 		InsecureHTTP: cfg.InsecureHTTP,
 		Logger:       cfg.Logger,
 		OnReject:     cfg.OnReject,
 		Clock:        now,
+		// A theme belongs to the browser, a cart to the person.
+		KeepOnLogout: func(v Visitor) Visitor { return Visitor{Theme: v.Theme} },
 	})
 	if err != nil {
 		return nil, err
 	}
-	m := s.Manager()
-	st := &site{cfg: cfg, log: cfg.Logger, m: m, s: s, accounts: acc, now: now}
+	st := &site{cfg: cfg, log: cfg.Logger, s: s, accounts: acc, provider: newProvider(now), now: now}
 	if st.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
+	return st, nil
+}
 
+// routes returns the site's routes (doc.go lists them).
+func (st *site) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", st.home)
 	mux.HandleFunc("GET /login", st.loginForm)
 	mux.HandleFunc("POST /login", st.login)
-	mux.Handle("GET /account", s.RequireAuthenticated(http.HandlerFunc(st.account)))
+	mux.Handle("GET /account", st.s.RequireAuthenticated(http.HandlerFunc(st.account)))
+	mux.Handle("POST /account/profile", st.s.RequireAuthenticated(http.HandlerFunc(st.profile)))
 	// A fixed window: the page can say exactly when it closes, and an
 	// open tab that polls the page cannot keep it open (a sliding window,
-	// GitHub's sudo mode, would be RequireFresh(window, true)).
-	mux.Handle("GET /account/password", s.RequireFresh(remember.Fixed(cfg.FreshWindow))(http.HandlerFunc(st.password)))
+	// GitHub's sudo mode, would be remember.Sliding).
+	mux.Handle("GET /account/password", st.s.RequireFresh(st.freshWindow())(http.HandlerFunc(st.password)))
 	mux.HandleFunc("GET /reauth", st.reauthForm)
 	mux.HandleFunc("POST /reauth", st.reauth)
 	mux.HandleFunc("POST /logout", st.logout)
+	mux.HandleFunc("POST /cart", st.addToCart)
+	mux.HandleFunc("POST /preferences", st.setPreferences)
+	mux.HandleFunc("GET /login/provider", st.loginWithProvider)
+	mux.HandleFunc("GET /login/provider/callback", st.providerCallback)
+	mux.HandleFunc("GET "+authorizePath, st.provider.authorize)
 	mux.HandleFunc("GET /api/me", st.me)
-	if cfg.DebugVars {
+	if st.cfg.DebugVars {
 		mux.Handle("GET /debug/vars", loopbackOnly(expvar.Handler()))
 	}
-	// The order matters: headers on every answer (CrossOriginProtection's
-	// 403 included), then the CSRF check before any cookie is read or
-	// written, then the sessions.
-	return secureHeaders(http.NewCrossOriginProtection().Handler(s.Load(mux))), nil
+	return mux
 }
+
+// freshWindow is the window of the sudo route, GET /account/password.
+func (st *site) freshWindow() remember.Window { return remember.Fixed(st.cfg.FreshWindow) }
 
 // secureHeaders sets the headers every answer carries: the pages show who
 // the visitor is, so nothing is cached, framed or sniffed.
@@ -181,203 +213,4 @@ func isLoopbackHostPort(hostport string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// status is the status line of every page.
-type status struct {
-	Level          string // "anonymous", "remembered" or "authenticated"
-	Name           string
-	AuthExpiry     time.Time // zero unless authenticated
-	AuthTime       time.Time // zero unless authenticated
-	AuthEnd        time.Time // auth_time + AuthLifetime: no renewal goes past it
-	RememberExpiry time.Time // zero without a valid remember token
-	Now            time.Time
-}
-
-// Known reports whether the visitor is remembered or authenticated.
-func (s status) Known() bool { return s.Level != "anonymous" }
-
-// page is what every template gets.
-type page struct {
-	Title  string
-	Status status
-	// Page-specific fields; each template uses a few.
-	Error       string
-	ReturnTo    string
-	Username    string
-	KeyID       string
-	Remembered  bool
-	Fresh       bool
-	FreshWindow time.Duration
-	FreshUntil  time.Time
-	AuthIdle    time.Duration
-	AuthLife    time.Duration
-	RememberFor time.Duration
-	// The cookie names, which lose their __Host- prefix under InsecureHTTP.
-	AuthCookie, RememberCookie string
-}
-
-func (st *site) newPage(r *http.Request, title string) *page {
-	s := st.s.State(r)
-	cfg := st.m.Config()
-	p := &page{
-		Title:          title,
-		FreshWindow:    st.cfg.FreshWindow,
-		AuthIdle:       cfg.AuthIdle,
-		AuthLife:       cfg.AuthLifetime,
-		RememberFor:    cfg.RememberLifetime,
-		AuthCookie:     cfg.AuthCookie,
-		RememberCookie: cfg.RememberCookie,
-		Status: status{
-			Level: s.Level.String(),
-			Name:  s.Data.Name,
-			Now:   st.now(),
-		},
-	}
-	if s.Authenticated() {
-		p.Status.AuthExpiry = s.Auth.Expiry
-		p.Status.AuthTime = s.Auth.AuthTime
-		p.Status.AuthEnd = s.Auth.AuthTime.Add(cfg.AuthLifetime)
-		p.KeyID = s.Auth.KeyID
-		p.FreshUntil = s.Auth.AuthTime.Add(st.cfg.FreshWindow)
-		p.Fresh = p.Status.Now.Before(p.FreshUntil)
-	}
-	if s.RememberMe() {
-		p.Status.RememberExpiry = s.Remember.Expiry
-		p.Remembered = true
-	}
-	return p
-}
-
-// render writes a page with status code code. The page is rendered into a
-// buffer first, so a template error is a clean 500 and not half a page.
-func (st *site) render(w http.ResponseWriter, r *http.Request, code int, name string, p *page) {
-	var buf bytes.Buffer
-	if err := st.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
-		st.log.ErrorContext(r.Context(), "site: rendering a page", "page", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	w.Write(buf.Bytes())
-}
-
-func (st *site) home(w http.ResponseWriter, r *http.Request) {
-	st.render(w, r, http.StatusOK, "home", st.newPage(r, "Home"))
-}
-
-func (st *site) loginForm(w http.ResponseWriter, r *http.Request) {
-	p := st.newPage(r, "Log in")
-	p.ReturnTo = middleware.SafeReturnTo(r.URL.Query().Get("return_to"))
-	// A remembered visitor's form is pre-filled: what the remember token is for.
-	p.Username = st.s.State(r).Data.Username
-	st.render(w, r, http.StatusOK, "login", p)
-}
-
-// parseForm reads a POST form of at most maxFormBytes, from the body only.
-func parseForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
-		return false
-	}
-	return true
-}
-
-func (st *site) login(w http.ResponseWriter, r *http.Request) {
-	if !parseForm(w, r) {
-		return
-	}
-	returnTo := middleware.SafeReturnTo(r.PostFormValue("return_to"))
-	user, ok := st.accounts.check(r.PostFormValue("username"), r.PostFormValue("password"))
-	if !ok {
-		p := st.newPage(r, "Log in")
-		// One message whether the user exists or not.
-		p.Error = "Wrong user name or password."
-		p.ReturnTo = returnTo
-		p.Username = r.PostFormValue("username")
-		st.render(w, r, http.StatusUnprocessableEntity, "login", p)
-		return
-	}
-	if _, err := st.m.Login(w, r, user, r.PostFormValue("remember") == "on"); err != nil {
-		st.log.ErrorContext(r.Context(), "site: login", "err", err)
-		http.Error(w, "cannot log in now", http.StatusInternalServerError)
-		return
-	}
-	http.Redirect(w, r, returnTo, http.StatusSeeOther)
-}
-
-func (st *site) account(w http.ResponseWriter, r *http.Request) {
-	p := st.newPage(r, "Account")
-	p.Username = st.s.State(r).Data.Username
-	st.render(w, r, http.StatusOK, "account", p)
-}
-
-func (st *site) password(w http.ResponseWriter, r *http.Request) {
-	st.render(w, r, http.StatusOK, "password", st.newPage(r, "Change password"))
-}
-
-// toLogin redirects to the login page with a return_to.
-func toLogin(w http.ResponseWriter, r *http.Request, returnTo string) {
-	http.Redirect(w, r, "/login?"+url.Values{"return_to": {returnTo}}.Encode(), http.StatusSeeOther)
-}
-
-func (st *site) reauthForm(w http.ResponseWriter, r *http.Request) {
-	returnTo := middleware.SafeReturnTo(r.URL.Query().Get("return_to"))
-	p := st.newPage(r, "Enter your password")
-	if !p.Status.Known() {
-		toLogin(w, r, returnTo) // nobody to re-authenticate
-		return
-	}
-	p.ReturnTo = returnTo
-	st.render(w, r, http.StatusOK, "reauth", p)
-}
-
-func (st *site) reauth(w http.ResponseWriter, r *http.Request) {
-	if !parseForm(w, r) {
-		return
-	}
-	returnTo := middleware.SafeReturnTo(r.PostFormValue("return_to"))
-	s := st.s.State(r)
-	if !s.Known() {
-		toLogin(w, r, returnTo)
-		return
-	}
-	if _, ok := st.accounts.check(s.Data.Username, r.PostFormValue("password")); !ok {
-		p := st.newPage(r, "Enter your password")
-		p.Error = "Wrong password."
-		p.ReturnTo = returnTo
-		st.render(w, r, http.StatusUnprocessableEntity, "reauth", p)
-		return
-	}
-	if _, err := st.m.Reauthenticate(w, r); err != nil {
-		if errors.Is(err, remember.ErrNotKnown) {
-			toLogin(w, r, returnTo)
-			return
-		}
-		st.log.ErrorContext(r.Context(), "site: reauthenticate", "err", err)
-		http.Error(w, "cannot re-authenticate now", http.StatusInternalServerError)
-		return
-	}
-	http.Redirect(w, r, returnTo, http.StatusSeeOther)
-}
-
-func (st *site) logout(w http.ResponseWriter, r *http.Request) {
-	st.m.Logout(w, r)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-}
-
-// me is GET /api/me: the visitor's level and name, for every level.
-func (st *site) me(w http.ResponseWriter, r *http.Request) {
-	s := st.s.State(r)
-	v := struct {
-		Level string  `json:"level"`
-		Name  *string `json:"name"` // null when anonymous
-	}{Level: s.Level.String()}
-	if s.Known() {
-		v.Name = &s.Data.Name
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
 }

@@ -20,9 +20,9 @@ const (
 	// MaxLengthLimit is the largest [Config.MaxLength] allowed: 64 KiB,
 	// some 16 cookies' worth.
 	MaxLengthLimit = 64 << 10
-	// MaxMaxLength is MaxLengthLimit under its former name.
-	//
-	// Deprecated: Use MaxLengthLimit.
+	// MaxMaxLength is MaxLengthLimit under its former name, kept until
+	// the callers in this repository (remember, bench) use the new one;
+	// then it goes.
 	MaxMaxLength = MaxLengthLimit
 	// DefaultLeeway is the default tolerance for clock differences between
 	// servers, as in iron and Fernet.

@@ -44,7 +44,7 @@ func New[V any](src keyring.Source, cfg Config) (*Slot[V], error) {
 	if err != nil {
 		return nil, err
 	}
-	codec, err := token.New[V](src, token.Config{Purpose: cfg.Purpose, MaxLength: min(c.MaxValueLen(), token.MaxMaxLength), Leeway: cfg.Leeway, OtherPurposes: cfg.OtherPurposes})
+	codec, err := token.New[V](src, token.Config{Purpose: cfg.Purpose, MaxLength: min(c.MaxValueLen(), token.MaxLengthLimit), Leeway: cfg.Leeway, OtherPurposes: cfg.OtherPurposes})
 	if err != nil {
 		return nil, err
 	}

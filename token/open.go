@@ -38,13 +38,13 @@ func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	if t, err, hit := c.fromCache(keys, raw, now); hit {
-		return t, err
-	}
-	d, ok := c.shape(raw)
+	d, ok := c.shape(raw) // first: the cache hashes raw
 	if !ok {
 		keys.use.reject(ReasonMalformed)
 		return nil, errMalformed
+	}
+	if t, err, hit := c.fromCache(keys, raw, now); hit {
+		return t, err
 	}
 	w := getWork()
 	defer putWork(w)

@@ -1,0 +1,26 @@
+package token
+
+import "testing"
+
+// TestCacheBound: the cache never holds more than its size.
+func TestCacheBound(t *testing.T) {
+	oc := newOpenCache(3)
+	k := &key{id: "k"}
+	for i := range 10 {
+		oc.put(string(rune('a'+i)), k, Claims{}, []byte(`{}`))
+		if len(oc.m) > 3 {
+			t.Fatalf("after %d puts the cache holds %d entries; want at most 3", i+1, len(oc.m))
+		}
+	}
+	if oc.get("j") == nil {
+		t.Errorf("the last token put is not in the cache")
+	}
+	if newOpenCache(0) != nil || newOpenCache(-1) != nil {
+		t.Errorf("a cache of size 0 or less is not nil")
+	}
+	var off *openCache
+	off.put("x", k, Claims{}, nil)
+	if off.get("x") != nil {
+		t.Errorf("a nil cache returned an entry")
+	}
+}

@@ -1,6 +1,7 @@
 package token
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -17,8 +18,8 @@ const DefaultCacheSize = 1024
 // passed are stored; a hit checks the times again and decodes the data
 // afresh from the stored JSON, so no two requests share a Data.
 //
-// It holds at most max entries, each the token (a string the caller
-// already had) and the data's JSON, both at most the codec's MaxLength:
+// It holds at most max entries, each a copy of the token and of the
+// data's JSON, both at most the codec's MaxLength:
 // max × (2 × MaxLength + about 200) bytes in all. A full cache forgets a
 // random entry.
 type openCache struct {
@@ -52,7 +53,9 @@ func (oc *openCache) get(raw string) *opened {
 	return e
 }
 
-// put stores what raw opened to, copying data.
+// put stores what raw opened to, copying raw and data: raw is often a
+// slice of the request's whole Cookie header, which a key that aliased it
+// would keep alive (up to the server's header limit per entry).
 func (oc *openCache) put(raw string, k *key, cl Claims, data []byte) {
 	if oc == nil {
 		return
@@ -66,7 +69,7 @@ func (oc *openCache) put(raw string, k *key, cl Claims, data []byte) {
 			break
 		}
 	}
-	oc.m[raw] = e
+	oc.m[strings.Clone(raw)] = e
 }
 
 // drop forgets raw, once it no longer opens (expired).

@@ -1,6 +1,10 @@
 package token
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unsafe"
+)
 
 // TestCacheBound: the cache never holds more than its size.
 func TestCacheBound(t *testing.T) {
@@ -22,5 +26,23 @@ func TestCacheBound(t *testing.T) {
 	off.put("x", k, Claims{}, nil)
 	if off.get("x") != nil {
 		t.Errorf("a nil cache returned an entry")
+	}
+}
+
+// TestCacheKeyCopied: an entry keeps a copy of the token, never the
+// caller's string, which is often a slice of the request's whole Cookie
+// header (a visitor could otherwise pin a megabyte of header per entry).
+func TestCacheKeyCopied(t *testing.T) {
+	oc := newOpenCache(4)
+	header := "pad=" + strings.Repeat("x", 1<<16) + "; tok=TOKEN"
+	raw := header[len(header)-len("TOKEN"):]
+	oc.put(raw, &key{id: "k"}, Claims{}, []byte(`{}`))
+	for stored := range oc.m {
+		if unsafe.StringData(stored) == unsafe.StringData(raw) {
+			t.Errorf("the cache's key aliases the caller's string (and so the whole header)")
+		}
+	}
+	if oc.get(raw) == nil {
+		t.Errorf("the token put is not in the cache")
 	}
 }

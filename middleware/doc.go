@@ -22,14 +22,17 @@
 //	err = sessions.AddFlash(r, middleware.Flash{Text: "Profile saved"}); fl := sessions.Flashes(r)
 //	err = sessions.SetOnce(w, r, "oauth", state); state, ok := sessions.TakeOnce(w, r, "oauth")
 //
-// and the guards, standard func(http.Handler) http.Handler middleware:
+// and the middleware, each a func(http.Handler) http.Handler:
 //
 //   - [Sessions.Load] reads the identity cookies once per request, renews
 //     the auth token when due, clears refused cookies, and hands the
 //     handler a ResponseWriter that writes the visitor data and flash
 //     cookies, if they changed, just before the header. Every response it
 //     wraps carries "Vary: Cookie"; responses that set or clear a cookie
-//     also carry "Cache-Control: no-store".
+//     also carry "Cache-Control: no-store". It must wrap every handler that
+//     uses visitor data or flash messages (without it SetData and AddFlash
+//     return [ErrNotLoaded] and Flashes returns nothing); the identity
+//     calls, the guards and the one-shot values also work without it.
 //   - [Sessions.RequireUser] lets remembered and authenticated visitors
 //     through (pages that greet or pre-fill).
 //   - [Sessions.RequireAuthenticated] lets authenticated visitors through;
@@ -68,6 +71,28 @@
 //   - never identity: it may have been written before login, so nothing in
 //     it authorises anything. Login keeps it (a cart survives login);
 //     Logout keeps only what Config.KeepOnLogout returns.
+//
+// # Flash messages and one-shot values
+//
+// [Sessions.AddFlash] queues a message for the next page that calls
+// [Sessions.Flashes], in a browser-session cookie of its own; each
+// message waits at most Config.FlashLifetime, and at most 32 wait (the
+// oldest go first). Flashes returns the waiting messages and deletes them
+// with the response (a HEAD request keeps them), so call it before
+// writing the body.
+// [Sessions.SetOnce] seals a value (an OAuth state, a PKCE verifier) into
+// a cookie of its own per name, for [Sessions.TakeOnce] to take back
+// once within Config.OnceLifetime; a value set under one name never opens
+// under another. A copy of such a cookie taken before it was deleted
+// opens again until it expires: what it protects must still be checked.
+//
+// # Several applications
+//
+// Every token is sealed for a purpose of its own (auth, remember, fresh,
+// visitor, flash, once), namespaced by Config.App, so that no token opens
+// as another kind, nor in another application that shares the keyring.
+// Two Sessions may wrap one handler chain (give them distinct cookie
+// names): each reads and writes only its own cookies.
 //
 // # CSRF
 //

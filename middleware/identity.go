@@ -3,6 +3,7 @@ package middleware
 import (
 	"net/http"
 
+	"github.com/sessionless/sessionless/internal/slot"
 	"github.com/sessionless/sessionless/remember"
 )
 
@@ -18,11 +19,13 @@ func (s *Sessions[T, S]) State(r *http.Request) *remember.State[T] {
 	return &st
 }
 
-// writable returns the request state of r, or the reason a cookie cannot
-// be written for it now. Without Load there is nothing to check against.
+// writable returns the request state of r, locked (the caller defers
+// rq.unlock(), also on error), and the reason a cookie cannot be written
+// for it now. Without Load there is nothing to check against, nor to
+// lock.
 func (s *Sessions[T, S]) writable(r *http.Request) (*request[T, S], error) {
-	rq := s.from(r)
-	if rq != nil && rq.rw.wrote {
+	rq := s.lock(r)
+	if rq != nil && rq.rw.wrote.Load() {
 		return rq, ErrHeaderWritten
 	}
 	return rq, nil
@@ -35,6 +38,7 @@ func (s *Sessions[T, S]) writable(r *http.Request) (*request[T, S], error) {
 // new visitor for the rest of the request.
 func (s *Sessions[T, S]) Login(w http.ResponseWriter, r *http.Request, data T, p remember.Persistence) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}
@@ -55,6 +59,7 @@ func (s *Sessions[T, S]) Login(w http.ResponseWriter, r *http.Request, data T, p
 // State shows the new data for the rest of the request.
 func (s *Sessions[T, S]) Update(w http.ResponseWriter, r *http.Request, data T) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}
@@ -73,6 +78,7 @@ func (s *Sessions[T, S]) Update(w http.ResponseWriter, r *http.Request, data T) 
 // an anonymous visitor.
 func (s *Sessions[T, S]) Reauthenticate(w http.ResponseWriter, r *http.Request) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}
@@ -87,24 +93,35 @@ func (s *Sessions[T, S]) Reauthenticate(w http.ResponseWriter, r *http.Request) 
 }
 
 // Logout ends the visitor's identity (every identity cookie is deleted)
-// and clears the visitor data except what Config.KeepOnLogout keeps.
+// and clears the visitor data except what Config.KeepOnLogout keeps
+// (written with the response, or at once when no Load wraps the request).
 // Flash messages stay, so the next page may say "logged out". Copies of
 // the tokens taken earlier stay valid until they expire, unless
 // Config.Validate refuses them; serve it behind http.CrossOriginProtection.
 func (s *Sessions[T, S]) Logout(w http.ResponseWriter, r *http.Request) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}
 	s.m.Logout(w, r)
+	// Without Load, the visitor cookie is written here and now.
+	v := new(slot.Value[visitorData[S]])
+	if rq != nil {
+		rq.id = &remember.State[T]{}
+		v = &rq.visitor().data
+	}
+	var kept S // a visitor without data keeps none
+	if s.cfg.KeepOnLogout != nil {
+		if tok, ok := s.data.Get(r, v, s.cfg.Clock()); ok {
+			kept = s.cfg.KeepOnLogout(tok.Data.Data)
+		}
+	}
+	if err := s.setData(r, v, kept); err != nil {
+		return err
+	}
 	if rq == nil {
-		s.data.Delete(w, r)
-		return nil
+		return s.data.Commit(w, r, v)
 	}
-	rq.id = &remember.State[T]{}
-	if s.cfg.KeepOnLogout == nil {
-		s.data.Clear(r, &rq.visitor().data)
-		return nil
-	}
-	return s.SetData(r, s.cfg.KeepOnLogout(s.Data(r)))
+	return nil
 }

@@ -12,6 +12,12 @@ import (
 // maxOnceName is the longest name of a one-shot value.
 const maxOnceName = 32
 
+// maxOnceNames bounds how many one-shot names keep their slot: an
+// application that takes a name from the request must not let visitors
+// grow memory one invented name at a time. Beyond it a slot is made for
+// the call (a cookie and a codec: no key work).
+const maxOnceNames = 64
+
 // ErrOnceName is returned for a one-shot value name that is not 1 to 32
 // bytes of [A-Za-z0-9_-].
 var ErrOnceName = errors.New("middleware: invalid one-shot value name")
@@ -24,7 +30,7 @@ type onceValue struct {
 }
 
 // onceSlot returns the slot of the one-shot value name, made on first use
-// and kept: the names are the application's constants.
+// and kept for the first maxOnceNames names.
 func (s *Sessions[T, S]) onceSlot(name string) (*slot.Slot[onceValue], error) {
 	if sl, ok := s.once.Load(name); ok {
 		return sl.(*slot.Slot[onceValue]), nil
@@ -33,10 +39,13 @@ func (s *Sessions[T, S]) onceSlot(name string) (*slot.Slot[onceValue], error) {
 		return nil, fmt.Errorf("%w: %q", ErrOnceName, name)
 	}
 	sl, err := slot.New[onceValue](s.keys, s.slotConfig(s.cfg.OnceCookie+"-"+name, PurposeOnce))
-	if err != nil {
-		return nil, err
+	if err != nil || s.onceNames.Load() >= maxOnceNames {
+		return sl, err
 	}
-	got, _ := s.once.LoadOrStore(name, sl)
+	got, loaded := s.once.LoadOrStore(name, sl)
+	if !loaded {
+		s.onceNames.Add(1)
+	}
 	return got.(*slot.Slot[onceValue]), nil
 }
 
@@ -64,7 +73,9 @@ func validOnceName(name string) bool {
 // state with the query's in constant time (crypto/subtle), and rely on
 // the provider to accept each authorization code once.
 func (s *Sessions[T, S]) SetOnce(w http.ResponseWriter, r *http.Request, name, value string) error {
-	if _, err := s.writable(r); err != nil {
+	rq, err := s.writable(r)
+	defer rq.unlock()
+	if err != nil {
 		return err
 	}
 	sl, err := s.onceSlot(name)
@@ -86,7 +97,9 @@ func (s *Sessions[T, S]) SetOnce(w http.ResponseWriter, r *http.Request, name, v
 // already written (the cookie could not be deleted). See
 // [Sessions.SetOnce] for what the caller must still check.
 func (s *Sessions[T, S]) TakeOnce(w http.ResponseWriter, r *http.Request, name string) (string, bool) {
-	if _, err := s.writable(r); err != nil {
+	rq, err := s.writable(r)
+	defer rq.unlock()
+	if err != nil {
 		return "", false
 	}
 	sl, err := s.onceSlot(name)

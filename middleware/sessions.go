@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/sessionless/sessionless/cookie"
 	"github.com/sessionless/sessionless/internal/slot"
@@ -23,8 +25,14 @@ type Sessions[T, S any] struct {
 	keys  keyring.Source
 	m     *remember.Manager[T]
 	data  *slot.Slot[visitorData[S]]
-	flash *slot.Slot[[]Flash]
+	flash *slot.Slot[[]waiting]
 	once  sync.Map // name → *slot.Slot[onceValue]
+	// onceNames counts the names in once (at most maxOnceNames).
+	onceNames atomic.Int32
+	key       *sessionKey
+	// flashEnd is how long a flash message lives after it was added:
+	// FlashLifetime and the identity's leeway, as its token would.
+	flashEnd time.Duration
 }
 
 // New returns the Sessions of the keys of src. cfg's zero value gives the
@@ -43,11 +51,11 @@ func New[T, S any](src keyring.Source, cfg Config[T, S]) (*Sessions[T, S], error
 	if err := checkNames(id.AuthCookie, id.RememberCookie, id.FreshCookie, cfg.VisitorCookie, cfg.FlashCookie, cfg.OnceCookie); err != nil {
 		return nil, err
 	}
-	s := &Sessions[T, S]{cfg: cfg, keys: src, m: m}
+	s := &Sessions[T, S]{cfg: cfg, keys: src, m: m, key: new(sessionKey), flashEnd: cfg.FlashLifetime + max(id.Leeway, 0)}
 	if s.data, err = slot.New[visitorData[S]](src, s.slotConfig(cfg.VisitorCookie, PurposeVisitor)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	if s.flash, err = slot.New[[]Flash](src, s.slotConfig(cfg.FlashCookie, PurposeFlash)); err != nil {
+	if s.flash, err = slot.New[[]waiting](src, s.slotConfig(cfg.FlashCookie, PurposeFlash)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	// A one-shot value named n lives in OnceCookie-n: check that the
@@ -102,9 +110,16 @@ func (s *Sessions[T, S]) Config() Config[T, S] { return s.cfg }
 // handlers (tests, tools).
 func (s *Sessions[T, S]) Manager() *remember.Manager[T] { return s.m }
 
-// ctxKey is the context key of a request's sessions. One key serves every
-// T and S; the value's type tells them apart.
-type ctxKey struct{}
+// sessionKey is the context key of the request state of one Sessions:
+// each has its own (its address is the key; the byte keeps two of them
+// from sharing one). Two Sessions of the same types (two App names in one
+// handler chain) thus never read each other's state: a guard of one must
+// not pass the visitor of the other. anyKey finds the nearest of any
+// Sessions, for FromContext.
+type (
+	sessionKey struct{ _ byte }
+	anyKey     struct{}
+)
 
 // request is what Load keeps for one request, in one allocation: the
 // context node that carries it, the identity State and the response
@@ -119,13 +134,33 @@ type request[T, S any] struct {
 	req *http.Request // the request that carries this context
 	rw  responseWriter[T, S]
 	vis *visitorState[S]
+	// mu keeps the calls that touch vis or rw.wrote apart from the
+	// writer's commit, which may run on another goroutine than the
+	// handler's (http.TimeoutHandler inside Load answers 503 from its own).
+	mu sync.Mutex
+}
+
+// lock returns the request state of r, locked, or nil.
+func (s *Sessions[T, S]) lock(r *http.Request) *request[T, S] {
+	rq := s.from(r)
+	if rq != nil {
+		rq.mu.Lock()
+	}
+	return rq
+}
+
+// unlock unlocks what lock locked; nil is no request.
+func (rq *request[T, S]) unlock() {
+	if rq != nil {
+		rq.mu.Unlock()
+	}
 }
 
 // visitorState is the request's view of the visitor data and flash
 // cookies.
 type visitorState[S any] struct {
 	data  slot.Value[visitorData[S]]
-	flash slot.Value[[]Flash]
+	flash slot.Value[[]waiting]
 	// flashesTaken: Flashes ran, so the incoming flashes are not kept.
 	flashesTaken bool
 }
@@ -138,10 +173,15 @@ func (c *request[T, S]) visitor() *visitorState[S] {
 	return c.vis
 }
 
-// Value returns the request state for ctxKey, and asks the parent context
-// for any other key.
+// Value returns the request state for anyKey and for its Sessions' key,
+// and asks the parent context for any other key.
 func (c *request[T, S]) Value(key any) any {
-	if key == (ctxKey{}) {
+	switch k := key.(type) {
+	case *sessionKey:
+		if k == c.s.key {
+			return c
+		}
+	case anyKey:
 		return c
 	}
 	return c.Context.Value(key)
@@ -152,14 +192,16 @@ func (c *request[T, S]) identity() *remember.State[T] { return c.id }
 
 // from returns the request state that Load put in r's context, or nil.
 func (s *Sessions[T, S]) from(r *http.Request) *request[T, S] {
-	rq, _ := r.Context().Value(ctxKey{}).(*request[T, S])
+	rq, _ := r.Context().Value(s.key).(*request[T, S])
 	return rq
 }
 
-// FromContext returns the identity State that [Sessions.Load] put in ctx,
-// or nil if there is none (or it is of another payload type).
+// FromContext returns the identity State that the innermost
+// [Sessions.Load] put in ctx, or nil if there is none (or it is of another
+// payload type). With several Sessions in one handler chain, prefer
+// [Sessions.State], which reads its own.
 func FromContext[T any](ctx context.Context) *remember.State[T] {
-	if rq, ok := ctx.Value(ctxKey{}).(interface{ identity() *remember.State[T] }); ok {
+	if rq, ok := ctx.Value(anyKey{}).(interface{ identity() *remember.State[T] }); ok {
 		return rq.identity()
 	}
 	return nil
@@ -187,9 +229,7 @@ func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {
 		rq.id = &rq.st
 		rq.req = r.WithContext(rq)
 		next.ServeHTTP(&rq.rw, rq.req)
-		if !rq.rw.wrote {
-			rq.rw.commit()
-		}
+		rq.rw.commit()
 	})
 }
 

@@ -31,7 +31,8 @@ type visitorData[S any] struct {
 // application's own records. Like the request, what Data keeps for it is
 // not safe for use by several goroutines at once.
 func (s *Sessions[T, S]) Data(r *http.Request) S {
-	rq := s.from(r)
+	rq := s.lock(r)
+	defer rq.unlock()
 	if rq == nil {
 		if tok, ok := s.data.Peek(r, s.cfg.Clock()); ok {
 			return tok.Data.Data
@@ -60,22 +61,28 @@ func (s *Sessions[T, S]) openData(rq *request[T, S]) *token.Token[visitorData[S]
 // every cookie store.
 func (s *Sessions[T, S]) SetData(r *http.Request, data S) error {
 	rq, err := s.writable(r)
+	defer rq.unlock()
 	if err != nil {
 		return err
 	}
 	if rq == nil {
 		return ErrNotLoaded
 	}
+	return s.setData(r, &rq.visitor().data, data)
+}
+
+// setData queues data in v, the request's view of the visitor cookie.
+func (s *Sessions[T, S]) setData(r *http.Request, v *slot.Value[visitorData[S]], data S) error {
 	if reflect.ValueOf(&data).Elem().IsZero() {
-		s.data.Clear(r, &rq.visitor().data) // no data, no cookie
+		s.data.Clear(r, v) // no data, no cookie
 		return nil
 	}
 	now := s.cfg.Clock()
 	since := now.Unix()
-	if tok, ok := s.data.Get(r, &rq.visitor().data, now); ok && s.dataLives(tok.Data.Since, now) {
+	if tok, ok := s.data.Get(r, v, now); ok && s.dataLives(tok.Data.Since, now) {
 		since = tok.Data.Since
 	} // else new data, or data at its absolute end (open within the leeway): start afresh
-	return s.sealData(rq, visitorData[S]{Since: since, Data: data}, now)
+	return s.sealData(v, visitorData[S]{Since: since, Data: data}, now)
 }
 
 // dataExpiry is the expiry of data first written at since, sealed at now:
@@ -94,10 +101,10 @@ func (s *Sessions[T, S]) dataLives(since int64, now time.Time) bool {
 	return s.dataExpiry(since, now).Unix() > now.Unix()
 }
 
-// sealData seals v for the response; v.Since must live at now.
-func (s *Sessions[T, S]) sealData(rq *request[T, S], v visitorData[S], now time.Time) error {
-	exp := s.dataExpiry(v.Since, now)
-	if err := s.data.Set(&rq.visitor().data, token.Params{IssuedAt: now, Expiry: exp}, v, exp.Sub(now)); err != nil {
+// sealData seals d into v for the response; d.Since must live at now.
+func (s *Sessions[T, S]) sealData(v *slot.Value[visitorData[S]], d visitorData[S], now time.Time) error {
+	exp := s.dataExpiry(d.Since, now)
+	if err := s.data.Set(v, token.Params{IssuedAt: now, Expiry: exp}, d, exp.Sub(now)); err != nil {
 		return fmt.Errorf("middleware: visitor data: %w", err)
 	}
 	return nil
@@ -109,7 +116,7 @@ func (s *Sessions[T, S]) commitData(w http.ResponseWriter, rq *request[T, S]) {
 	now := s.cfg.Clock()
 	if rq.visitor().data.Opened() && !rq.visitor().data.Pending() {
 		if tok, ok := s.data.Get(rq.req, &rq.visitor().data, now); ok && s.dataDue(tok.Claims, now) && s.dataLives(tok.Data.Since, now) {
-			_ = s.sealData(rq, tok.Data, now) // on failure the cookie still holds the data
+			_ = s.sealData(&rq.visitor().data, tok.Data, now) // on failure the cookie still holds the data
 		}
 	}
 	if rq.visitor().data.Pending() {

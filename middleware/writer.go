@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"net/http"
+	"sync/atomic"
 )
 
 // responseWriter writes the visitor cookies that changed into the header
@@ -9,16 +10,20 @@ import (
 type responseWriter[T, S any] struct {
 	http.ResponseWriter
 	rq    *request[T, S]
-	wrote bool
+	wrote atomic.Bool // the header went (or is going) out
 }
 
-// commit queues the visitor cookies that changed; the header goes next.
-// A commit cannot fail for the handler any more: a sliding refresh that
-// does not seal is dropped (the cookie still holds the data).
+// commit queues the visitor cookies that changed, once; the header goes
+// next. A commit cannot fail for the handler any more: a sliding refresh
+// that does not seal is dropped (the cookie still holds the data).
 func (w *responseWriter[T, S]) commit() {
-	w.wrote = true
+	if w.wrote.Load() {
+		return
+	}
 	rq := w.rq
-	if rq.vis == nil {
+	rq.mu.Lock()
+	defer rq.mu.Unlock()
+	if w.wrote.Swap(true) || rq.vis == nil {
 		return // no handler asked
 	}
 	rq.s.commitData(w.ResponseWriter, rq)
@@ -31,7 +36,7 @@ func (w *responseWriter[T, S]) commit() {
 // informational status (1xx but 101) passes through: the final header
 // comes later.
 func (w *responseWriter[T, S]) WriteHeader(code int) {
-	if !w.wrote && (code >= 200 || code == http.StatusSwitchingProtocols) {
+	if code >= 200 || code == http.StatusSwitchingProtocols {
 		w.commit()
 	}
 	w.ResponseWriter.WriteHeader(code)
@@ -39,9 +44,7 @@ func (w *responseWriter[T, S]) WriteHeader(code int) {
 
 // Write commits the visitor cookies before the first byte.
 func (w *responseWriter[T, S]) Write(b []byte) (int, error) {
-	if !w.wrote {
-		w.commit()
-	}
+	w.commit()
 	return w.ResponseWriter.Write(b)
 }
 
@@ -51,9 +54,7 @@ func (w *responseWriter[T, S]) Flush() { _ = w.FlushError() }
 // FlushError is Flush that reports an error, as http.ResponseController
 // expects.
 func (w *responseWriter[T, S]) FlushError() error {
-	if !w.wrote {
-		w.commit()
-	}
+	w.commit()
 	return http.NewResponseController(w.ResponseWriter).Flush()
 }
 

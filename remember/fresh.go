@@ -42,7 +42,7 @@ var errMismatch = errors.New("remember: fresh token of another authentication")
 // once more than half of the window is used, a new password entry starts
 // it afresh, and it never outlives the auth token. A fresh token of any
 // other authentication, even one from the same second, is refused as
-// [ReasonMismatch]. The cookie is shared by every sliding route: one
+// [token.ReasonMismatch]. The cookie is shared by every sliding route: one
 // written for a longer window counts for a shorter one only if it was
 // written within the shorter window. Like every expiry, the end of a
 // window is checked with Config.Leeway.
@@ -92,10 +92,14 @@ func (m *Manager[T]) slidingFresh(w http.ResponseWriter, r *http.Request, st *St
 	})
 }
 
-// rebindFresh carries the request's fresh token, if any, over to the auth
-// token that just replaced the one it was bound to (a renewal or an
-// update): same window, new binding.
+// rebindFresh carries the fresh token of the response, or else of the
+// request, over to the auth token that just replaced the one it was bound
+// to (a renewal or an update): same window, new binding.
 func (m *Manager[T]) rebindFresh(w http.ResponseWriter, r *http.Request, st *State[T], now time.Time) {
+	if !st.freshSent.IssuedAt.IsZero() {
+		m.writeFresh(w, r, st, st.freshSent)
+		return
+	}
 	if _, err := m.fresh.c.Read(r); err != nil {
 		return // none, or a bad one that Fresh clears when asked
 	}
@@ -109,7 +113,7 @@ func (m *Manager[T]) rebindFresh(w http.ResponseWriter, r *http.Request, st *Sta
 // failure leaves the visitor without a sliding window, which the next
 // sensitive request asks the password for: nothing is lost.
 func (m *Manager[T]) writeFresh(w http.ResponseWriter, r *http.Request, st *State[T], p token.Params) {
-	if raw, err := m.fresh.codec.Seal(p, st.Auth.ID.String()); err == nil {
-		_ = m.fresh.c.Write(w, r, raw, 0)
+	if raw, err := m.fresh.codec.Seal(p, st.Auth.ID.String()); err == nil && m.fresh.c.Write(w, r, raw, 0) == nil {
+		st.freshSent = p
 	}
 }

@@ -234,7 +234,7 @@ func (e *env) mint(u User, at time.Time) (auth, rem string) {
 // open opens a cookie value as a token of purpose, to look at its claims.
 func open[T any](t testing.TB, src keyring.Source, purpose, raw string, now time.Time) *token.Token[T] {
 	t.Helper()
-	c, err := token.New[T](src, token.Config{Purpose: purpose, MaxLength: token.MaxMaxLength})
+	c, err := token.New[T](src, token.Config{Purpose: purpose, MaxLength: token.MaxLengthLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

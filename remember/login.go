@@ -70,8 +70,11 @@ func (m *Manager[T]) Login(w http.ResponseWriter, r *http.Request, data T, p Per
 //
 // Other browsers of the same user keep their tokens (and the old payload)
 // until they next log in; compare a version with [Config.Validate] to end
-// them. Update returns [ErrNotKnown] for an anonymous visitor, and fails
-// like Login (too large, no active key) before writing anything.
+// them. A token that opened only within Config.Leeway after its end is
+// not re-sealed (a new one would outlive the end): it still ends then,
+// with the old payload. Update returns [ErrNotKnown] for an anonymous
+// visitor, and fails like Login (too large, no active key) before writing
+// anything.
 func (m *Manager[T]) Update(w http.ResponseWriter, r *http.Request, st *State[T], data T) error {
 	if !st.Known() {
 		return ErrNotKnown
@@ -81,12 +84,16 @@ func (m *Manager[T]) Update(w http.ResponseWriter, r *http.Request, st *State[T]
 	next.Data = data
 	var authRaw, remRaw string
 	var err error
-	if st.Authenticated() {
+	// A token that opened only within the leeway after its end (the auth
+	// token past auth_time + AuthLifetime, a remember token on a server
+	// whose clock is ahead) is left to end as it would have: a new one
+	// could only outlive the end.
+	if st.Authenticated() && m.authExpiry(now, st.Auth.AuthTime).Unix() > now.Unix() {
 		if authRaw, next.Auth, err = m.sealAuth(data, now, st.Auth.AuthTime); err != nil {
 			return fmt.Errorf("remember: update: %w", err)
 		}
 	}
-	if st.RememberMe() {
+	if st.RememberMe() && st.Remember.Expiry.Unix() > now.Unix() {
 		if remRaw, next.Remember, err = m.sealRemember(data, now, st.Remember.Expiry); err != nil {
 			return fmt.Errorf("remember: update: %w", err)
 		}

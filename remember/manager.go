@@ -75,7 +75,7 @@ func newCookieToken[T, V any](m *Manager[T], s *cookieToken[V], name, purpose st
 	s.c = c
 	s.codec, err = token.New[V](m.keys, token.Config{
 		Purpose:       AppPurpose(cfg.App, purpose),
-		MaxLength:     min(c.MaxValueLen(), token.MaxMaxLength),
+		MaxLength:     min(c.MaxValueLen(), token.MaxLengthLimit),
 		Leeway:        cfg.Leeway,
 		OtherPurposes: others,
 	})

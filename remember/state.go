@@ -59,6 +59,10 @@ type State[T any] struct {
 	// freshFor is the id of the auth token the request carried: the one
 	// its fresh token must be bound to, even after a renewal replaced it.
 	freshFor token.ID
+	// freshSent holds the times of the fresh token this response carries,
+	// once Fresh or a rebinding wrote one: an Update that replaces the
+	// auth token later in the request binds that one to the new token.
+	freshSent token.Params
 }
 
 // Known reports whether the visitor is remembered or authenticated.

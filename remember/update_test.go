@@ -266,3 +266,101 @@ func TestUpdateKeepsSudo(t *testing.T) {
 		t.Errorf("rejections %+v; want none", rejs)
 	}
 }
+
+// TestUpdateAtTheEnd: a token that opens only within the leeway after its
+// end (the auth token past auth_time + AuthLifetime, whose browser-session
+// cookie the browser still sends; a remember token on a server whose clock
+// is ahead) cannot be re-sealed without outliving its end. Update must
+// not fail for it (an error there is a 500 from what the request
+// carries): it updates the State, re-seals what can be, and leaves the
+// ending token to end as it would have. docs/attacks.md D8.
+func TestUpdateAtTheEnd(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		restart bool          // only remembered
+		at      time.Duration // after the login
+		level   remember.Level
+		wantSet []string
+	}{
+		{"auth past its absolute end", false, time.Hour + 30*time.Second, remember.Authenticated, []string{rememberName}},
+		{"remember past its expiry", true, 30*24*time.Hour + 30*time.Second, remember.Remembered, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, remember.Config[User]{AuthIdle: 10 * time.Minute, AuthLifetime: time.Hour})
+			b := e.browser()
+			e.login(b, alice, true)
+			for at := 5 * time.Minute; at < 55*time.Minute && !tt.restart; at += 5 * time.Minute {
+				e.clock.Set(t0.Add(at))
+				e.load(b)
+			}
+			if tt.restart {
+				b.Restart()
+			}
+			// What the browser sends at the end: read before the clock
+			// moves past the cookies' Max-Age.
+			e.clock.Set(t0.Add(tt.at - time.Minute))
+			r := b.request()
+			e.clock.Set(t0.Add(tt.at))
+			rec := httptest.NewRecorder()
+			st := ptr(e.m.Load(rec, r))
+			if st.Level != tt.level {
+				t.Fatalf("Load within the leeway: %v; want %v", st.Level, tt.level)
+			}
+			if err := e.m.Update(rec, r, st, bob); err != nil {
+				t.Fatalf("Update at the end: %v", err)
+			}
+			if st.Data != bob || st.Level != tt.level {
+				t.Errorf("State after Update: %v %+v; want %v bob", st.Level, st.Data, tt.level)
+			}
+			set := b.receive(rec)
+			if diff := cmp.Diff(tt.wantSet, setNames(set)); diff != "" {
+				t.Errorf("Update set (-want +got):\n%s", diff)
+			}
+			if c := set[authName]; c != nil {
+				t.Errorf("Update wrote an auth token past the absolute end")
+			}
+			if c := set[rememberName]; c != nil {
+				if tok := open[User](t, e.live, remember.PurposeRemember, c.Value, e.clock.Now()); !tok.Expiry.Equal(t0.Add(30 * 24 * time.Hour)) {
+					t.Errorf("remember re-sealed to expire %v; want the login's", tok.Expiry)
+				}
+			}
+		})
+	}
+}
+
+// TestUpdateOnSudoRoute: a sliding sudo route that edits the profile
+// (change the e-mail: RequireFresh, then Update) in the request that
+// starts the window (the password was just entered, no fresh cookie yet).
+// Fresh queues a fresh token bound to the auth token the request carried;
+// Update replaces that auth token, so the queued fresh token must follow
+// it, else the next sensitive request finds a fresh token of another
+// authentication (reported as mismatch) and asks for the password again.
+// docs/attacks.md F7.
+func TestUpdateOnSudoRoute(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, remember.Config[User]{})
+	b := e.browser()
+	e.login(b, alice, false)
+	e.clock.Set(t0.Add(time.Minute))
+	rec := httptest.NewRecorder()
+	r := b.request()
+	st := ptr(e.m.Load(rec, r))
+	if !e.m.Fresh(rec, r, st, remember.Sliding(2*time.Minute)) {
+		t.Fatal("Fresh within the password window = false")
+	}
+	if err := e.m.Update(rec, r, st, bob); err != nil {
+		t.Fatal(err)
+	}
+	if set := b.receive(rec); set[authName] == nil || set[freshName] == nil {
+		t.Fatalf("the sudo route set %v; want the auth and fresh tokens", setNames(set))
+	}
+	e.clock.Set(t0.Add(2*time.Minute + 30*time.Second)) // past the password window
+	if ok, st, _ := e.fresh(b, 2*time.Minute, true); !ok || st.Data != bob {
+		t.Errorf("Fresh(2m, sliding) after the sudo route's Update = %v (data %+v); want true, bob", ok, st.Data)
+	}
+	if rejs := e.rej.take(); len(rejs) != 0 {
+		t.Errorf("rejections %+v; want none", rejs)
+	}
+}

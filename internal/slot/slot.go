@@ -2,7 +2,7 @@
 // request and only when asked, changed in memory (sealed at once, so that
 // a value too large fails at the call that changed it), and written or
 // deleted at most once, when the response header goes out. It serves the
-// visitor data and flash messages of package middleware.
+// visitor data, flash messages and one-shot values of package middleware.
 package slot
 
 import (
@@ -44,7 +44,7 @@ func New[V any](src keyring.Source, cfg Config) (*Slot[V], error) {
 	if err != nil {
 		return nil, err
 	}
-	codec, err := token.New[V](src, token.Config{Purpose: cfg.Purpose, MaxLength: min(c.MaxValueLen(), token.MaxMaxLength), Leeway: cfg.Leeway, OtherPurposes: cfg.OtherPurposes})
+	codec, err := token.New[V](src, token.Config{Purpose: cfg.Purpose, MaxLength: min(c.MaxValueLen(), token.MaxLengthLimit), Leeway: cfg.Leeway, OtherPurposes: cfg.OtherPurposes})
 	if err != nil {
 		return nil, err
 	}
@@ -154,14 +154,6 @@ func (s *Slot[V]) Commit(w http.ResponseWriter, r *http.Request, v *Value[V]) er
 
 // Pending reports whether a Commit has something to write.
 func (v *Value[V]) Pending() bool { return v.op != keep }
-
-// Delete deletes the cookie now, if r carries it: for callers without a
-// Value.
-func (s *Slot[V]) Delete(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.c.Read(r); !errors.Is(err, cookie.ErrNotFound) {
-		s.c.Delete(w, r)
-	}
-}
 
 // Opened reports whether Get, Set or Clear ran for v.
 func (v *Value[V]) Opened() bool { return v.read }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -222,7 +221,7 @@ func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		addVary(w.Header())
+		cookie.Vary(w.Header())
 		rq := &request[T, S]{Context: r.Context(), s: s}
 		rq.rw = responseWriter[T, S]{ResponseWriter: w, rq: rq}
 		rq.st = s.m.Load(w, r)
@@ -231,17 +230,4 @@ func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {
 		next.ServeHTTP(&rq.rw, rq.req)
 		rq.rw.commit()
 	})
-}
-
-// addVary adds Cookie to the Vary header unless it is there.
-func addVary(h http.Header) {
-	for _, v := range h.Values("Vary") {
-		for _, f := range strings.Split(v, ",") {
-			f = strings.TrimSpace(f)
-			if f == "*" || strings.EqualFold(f, "Cookie") {
-				return
-			}
-		}
-	}
-	h.Add("Vary", "Cookie")
 }

@@ -25,8 +25,8 @@ const (
 	// (NIST AAL1).
 	DefaultRememberLifetime = 30 * 24 * time.Hour
 	// MaxRememberLifetime is the longest remember lifetime: RFC 6265bis
-	// lets browsers cap cookies at 400 days.
-	MaxRememberLifetime = 400 * 24 * time.Hour
+	// lets browsers cap cookies at 400 days ([cookie.MaxAgeLimit]).
+	MaxRememberLifetime = cookie.MaxAgeLimit
 	// DefaultFreshWindow is the window of [Manager.Fresh] when given 0:
 	// 15 minutes, between OWASP's guidance and GitHub's 2 hours.
 	DefaultFreshWindow = 15 * time.Minute

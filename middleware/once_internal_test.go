@@ -1,12 +1,15 @@
 package middleware
 
 import (
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sessionless/sessionless/keyring"
+	"github.com/sessionless/sessionless/token"
 )
 
 // TestOnceNamesBounded: an application that takes a one-shot value under
@@ -39,5 +42,39 @@ func TestOnceNamesBounded(t *testing.T) {
 	s.once.Range(func(any, any) bool { n++; return true })
 	if n > maxOnceNames {
 		t.Errorf("%d one-shot names kept; want at most %d", n, maxOnceNames)
+	}
+}
+
+// TestOnceValueRoundTrip: what SetOnce accepts, TakeOnce gives back
+// byte for byte (an OAuth state or PKCE verifier is compared exactly); a
+// value that is not valid UTF-8, which JSON would turn into U+FFFD, is
+// refused by SetOnce rather than changed. docs/attacks.md A15.
+func TestOnceValueRoundTrip(t *testing.T) {
+	now := time.Now()
+	ring, err := keyring.New([]keyring.Key{keyring.GenerateKey(now.Add(-time.Hour), now.Add(-time.Hour))}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ring, Config[struct{}, struct{}]{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"s3cr3t", "", "é\u2028<>&\"\\", "\xff\x00raw", "a\xc3"} {
+		rec := httptest.NewRecorder()
+		err := s.SetOnce(rec, httptest.NewRequest("GET", "/", nil), "a", v)
+		if !utf8.ValidString(v) {
+			if !errors.Is(err, token.ErrData) || len(rec.Header()) != 0 {
+				t.Errorf("SetOnce(%q) = %v, header %v; want token.ErrData and nothing written", v, err, rec.Header())
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("SetOnce(%q): %v", v, err)
+		}
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("Cookie", rec.Header().Get("Set-Cookie"))
+		if got, ok := s.TakeOnce(httptest.NewRecorder(), req, "a"); !ok || got != v {
+			t.Errorf("TakeOnce after SetOnce(%q) = %q, %v", v, got, ok)
+		}
 	}
 }

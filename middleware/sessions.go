@@ -211,10 +211,13 @@ func FromContext[T any](ctx context.Context) *remember.State[T] {
 // it hands the handler a ResponseWriter that writes the visitor data and
 // flash cookies, when they changed, just before the header. Every
 // response gets "Vary: Cookie", since what the handlers show depends on
-// the cookies. Load inside Load reads nothing twice.
+// the cookies. Load inside a Load of the same Sessions reads nothing
+// twice; inside another Sessions' Load it reads its own cookies.
 //
 // The writer keeps http.ResponseController working (Flush, Hijack,
-// deadlines): it implements Flush and Unwrap.
+// deadlines): it implements Flush and Unwrap. It is safe for a
+// handler wrapped in http.TimeoutHandler, whose timeout answer comes from
+// another goroutine: a change after that answer is [ErrHeaderWritten].
 func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.from(r) != nil {

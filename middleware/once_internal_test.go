@@ -17,15 +17,7 @@ import (
 // visitors grow the Sessions' memory without bound, one slot per name
 // they invent. docs/attacks.md J3.
 func TestOnceNamesBounded(t *testing.T) {
-	now := time.Now()
-	ring, err := keyring.New([]keyring.Key{keyring.GenerateKey(now.Add(-time.Hour), now.Add(-time.Hour))}, time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(ring, Config[struct{}, struct{}]{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSessions(t)
 	for i := range 1000 {
 		rec := httptest.NewRecorder()
 		name := fmt.Sprintf("p%d", i)
@@ -50,15 +42,7 @@ func TestOnceNamesBounded(t *testing.T) {
 // value that is not valid UTF-8, which JSON would turn into U+FFFD, is
 // refused by SetOnce rather than changed. docs/attacks.md A15.
 func TestOnceValueRoundTrip(t *testing.T) {
-	now := time.Now()
-	ring, err := keyring.New([]keyring.Key{keyring.GenerateKey(now.Add(-time.Hour), now.Add(-time.Hour))}, time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(ring, Config[struct{}, struct{}]{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSessions(t)
 	for _, v := range []string{"s3cr3t", "", "é\u2028<>&\"\\", "\xff\x00raw", "a\xc3"} {
 		rec := httptest.NewRecorder()
 		err := s.SetOnce(rec, httptest.NewRequest("GET", "/", nil), "a", v)
@@ -77,4 +61,20 @@ func TestOnceValueRoundTrip(t *testing.T) {
 			t.Errorf("TakeOnce after SetOnce(%q) = %q, %v", v, got, ok)
 		}
 	}
+}
+
+// newSessions returns Sessions without identity payload or visitor data
+// over a one-key ring.
+func newSessions(t *testing.T) *Sessions[struct{}, struct{}] {
+	t.Helper()
+	now := time.Now()
+	ring, err := keyring.New([]keyring.Key{keyring.GenerateKey(now.Add(-time.Hour), now.Add(-time.Hour))}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ring, Config[struct{}, struct{}]{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -215,7 +215,7 @@ func FromContext[T any](ctx context.Context) *remember.State[T] {
 // twice; inside another Sessions' Load it reads its own cookies.
 //
 // The writer keeps http.ResponseController working (Flush, Hijack,
-// deadlines): it implements Flush and Unwrap. It is safe for a
+// deadlines): it implements Flush, Hijack and Unwrap. It is safe for a
 // handler wrapped in http.TimeoutHandler, whose timeout answer comes from
 // another goroutine: a change after that answer is [ErrHeaderWritten].
 func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {

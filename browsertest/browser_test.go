@@ -87,6 +87,7 @@ func scenarioRemember(t *testing.T, exe string) {
 	b.wantPath(d.URL + "/account")
 	b.wantLevel("authenticated")
 	b.wantText("main", "Your account", "alice")
+	b.wantText("#remember-me", "on for this browser, until")
 	b.wantCookies(d.URL, authCookie, rememberCookie)
 	b.close()
 
@@ -122,6 +123,8 @@ func scenarioNoRemember(t *testing.T, exe string) {
 	b.wantPath(d.URL + "/")
 	b.wantLevel("authenticated")
 	b.wantCookies(d.URL, authCookie)
+	b.nav(d.URL + "/account")
+	b.wantText("#remember-me", "not on this browser") // the account page tells the truth
 	b.close()
 
 	b = launch(t, exe, dir)
@@ -230,7 +233,7 @@ func scenarioCrossSite(t *testing.T, exe string) {
 	if status := b.status(); status != http.StatusForbidden {
 		t.Errorf("the cross-site POST /logout answered %d in the browser; want 403", status)
 	}
-	b.wantText("body", "cross-origin request detected")
+	b.wantPageText("cross-origin request detected")
 
 	// What the server saw: the browser marked the POST cross-site.
 	var saw bool

@@ -304,6 +304,16 @@ func (b *browser) wantText(sel string, want ...string) {
 	}
 }
 
+// wantPageText checks that the page's text says want. Unlike wantText it
+// reads the text by script, not through a DOM node: a plain-text answer
+// (the 400s, the absent provider) is not an HTML page.
+func (b *browser) wantPageText(want string) {
+	b.t.Helper()
+	if got := run(b, chromedp.Evaluate[string](`document.body.innerText`)); !strings.Contains(got, want) {
+		b.t.Errorf("at %s the page says %q; want %q", b.location(), got, want)
+	}
+}
+
 // apiMe reads GET /api/me as the browser shows it.
 func (b *browser) apiMe(base string) site.Me {
 	b.t.Helper()

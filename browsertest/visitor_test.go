@@ -206,13 +206,13 @@ func scenarioForgedState(t *testing.T, exe string) {
 	}))
 	t.Cleanup(away.Close)
 	b.nav(away.URL + "/login/provider")
-	b.wantText("body", "the provider is away")
+	b.wantPageText("the provider is away")
 	b.wantCookies(d.URL, onceCookie)
 	b.nav(loc)
 	if s := b.status(); s != http.StatusBadRequest {
 		t.Errorf("the callback with the attacker's state answered %d; want 400", s)
 	}
-	b.wantText("body", "bad_state")
+	b.wantPageText("bad_state")
 	b.wantCookies(d.URL) // the one-shot value is spent, nobody logged in
 	b.nav(loc)
 	if s := b.status(); s != http.StatusBadRequest {

@@ -16,13 +16,14 @@ import (
 // Defaults of [Config], with the reasons for them.
 const (
 	// DefaultAuthIdle ends an authenticated session after 30 minutes
-	// without a request (NIST SP 800-63B rev 3 AAL2, OWASP).
+	// without a request (NIST SP 800-63B rev. 3 §4.2.3, AAL2; OWASP).
 	DefaultAuthIdle = 30 * time.Minute
 	// DefaultAuthLifetime ends an authenticated session 12 hours after the
-	// password was entered, however active (NIST AAL2).
+	// password was entered, however active (NIST SP 800-63B rev. 3
+	// §4.2.3, AAL2).
 	DefaultAuthLifetime = 12 * time.Hour
 	// DefaultRememberLifetime is how long a visitor is remembered: 30 days
-	// (NIST AAL1).
+	// (NIST SP 800-63B rev. 3 §4.1.3, AAL1).
 	DefaultRememberLifetime = 30 * 24 * time.Hour
 	// MaxRememberLifetime is the longest remember lifetime: RFC 6265bis
 	// lets browsers cap cookies at 400 days ([cookie.MaxAgeLimit]).

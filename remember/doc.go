@@ -28,7 +28,7 @@
 // [Config.AuthIdle] of inactivity
 // and is renewed, in the same response, once more than half of that window
 // is used; renewal never goes past auth_time + [Config.AuthLifetime], so
-// a session that stays active still ends (NIST SP 800-63B AAL2). With
+// a session that stays active still ends (NIST SP 800-63B rev. 3, AAL2). With
 // "remember me" it also writes the remember cookie, which lives
 // [Config.RememberLifetime]. A remember token only recognises: an auth token
 // is never minted from it (NIST SP 800-63B-4 §5.1). [Manager.Reauthenticate]

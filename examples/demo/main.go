@@ -197,13 +197,17 @@ func runOptions(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "demo: error: %v\n", err)
 		return 1
 	}
-	url := "http://" + ln.Addr().String() + "/"
-	fmt.Fprintf(stdout, "sessionless demo: %s\n", url)
-	fmt.Fprintf(stdout, "log in as %s, password %s\n", site.Username, site.Password)
-	if loopback {
-		fmt.Fprintf(stdout, "key-usage figures: %sdebug/vars\n", url)
-	}
+	fmt.Fprint(stdout, banner("http://"+ln.Addr().String()+"/", loopback)) // one write: a reader sees all of it
 	return serveUntil(ctx, newHTTPServer(h, log), ln, log, stderr)
+}
+
+// banner is what the demo prints on stdout once it serves at url.
+func banner(url string, loopback bool) string {
+	s := fmt.Sprintf("sessionless demo: %s\nlog in as %s, password %s\n", url, site.Username, site.Password)
+	if loopback {
+		s += fmt.Sprintf("key-usage figures: %sdebug/vars\n", url)
+	}
+	return s
 }
 
 // parseArgs parses the command line; when it reports false, run exits

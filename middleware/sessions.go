@@ -79,9 +79,17 @@ func (s *Sessions[T, S]) slotConfig(name, purpose string) slot.Config {
 		Purpose:       remember.AppPurpose(cfg.App, purpose),
 		OtherPurposes: others,
 		Leeway:        cfg.Leeway,
+		CacheSize:     cacheSize[purpose],
 		Report:        s.report,
 	}
 }
+
+// cacheSize is the token.Config.CacheSize of each visitor purpose.
+// Visitor data is read on many requests with one token, so the codec's
+// cache of opened tokens pays (the default). Flash messages and one-shot
+// values are read once and deleted: caching them would only keep them
+// (an OAuth state, a PKCE verifier) in memory.
+var cacheSize = map[string]int{PurposeVisitor: 0, PurposeFlash: -1, PurposeOnce: -1}
 
 // purposes are every purpose of the library: a token of another one in a
 // visitor cookie is reported as wrong_purpose rather than bad_tag.

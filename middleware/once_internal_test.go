@@ -8,7 +8,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sessionless/sessionless/internal/slot"
 	"github.com/sessionless/sessionless/keyring"
+	"github.com/sessionless/sessionless/remember"
 	"github.com/sessionless/sessionless/token"
 )
 
@@ -77,4 +81,14 @@ func newSessions(t *testing.T) *Sessions[struct{}, struct{}] {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestPurposesListed: internal/slot's list of the library's purposes,
+// which every codec probes to tell wrong_purpose from bad_tag, names
+// exactly the exported ones.
+func TestPurposesListed(t *testing.T) {
+	want := []string{remember.PurposeAuth, remember.PurposeRemember, remember.PurposeFresh, PurposeVisitor, PurposeFlash, PurposeOnce}
+	if diff := cmp.Diff(want, slot.Purposes()); diff != "" {
+		t.Errorf("slot.Purposes() (-exported +listed):\n%s", diff)
+	}
 }

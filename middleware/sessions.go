@@ -68,16 +68,10 @@ func New[T, S any](src keyring.Source, cfg Config[T, S]) (*Sessions[T, S], error
 // slotConfig describes the cookie name, sealed for purpose.
 func (s *Sessions[T, S]) slotConfig(name, purpose string) slot.Config {
 	cfg := s.cfg
-	var others []string
-	for _, p := range purposes {
-		if p != purpose {
-			others = append(others, remember.AppPurpose(cfg.App, p))
-		}
-	}
 	return slot.Config{
 		Cookie:        cookie.Config{Name: name, SameSite: cfg.SameSite, MaxChunks: cfg.MaxChunks, InsecureHTTP: cfg.InsecureHTTP, Logger: discard},
 		Purpose:       remember.AppPurpose(cfg.App, purpose),
-		OtherPurposes: others,
+		OtherPurposes: slot.OtherPurposes(cfg.App, purpose),
 		Leeway:        cfg.Leeway,
 		CacheSize:     cacheSize[purpose],
 		Report:        s.report,
@@ -90,10 +84,6 @@ func (s *Sessions[T, S]) slotConfig(name, purpose string) slot.Config {
 // values are read once and deleted: caching them would only keep them
 // (an OAuth state, a PKCE verifier) in memory.
 var cacheSize = map[string]int{PurposeVisitor: 0, PurposeFlash: -1, PurposeOnce: -1}
-
-// purposes are every purpose of the library: a token of another one in a
-// visitor cookie is reported as wrong_purpose rather than bad_tag.
-var purposes = []string{remember.PurposeAuth, remember.PurposeRemember, remember.PurposeFresh, PurposeVisitor, PurposeFlash, PurposeOnce}
 
 // discard keeps the cookie package's InsecureHTTP warning to the one that
 // package remember logs.

@@ -207,8 +207,5 @@ func ValidApp(app string) bool {
 // applications never share a purpose, and no namespaced purpose equals an
 // un-namespaced one. Use it to name the purpose for tokengen.
 func AppPurpose(app, purpose string) string {
-	if app == "" {
-		return purpose
-	}
-	return app + "." + purpose
+	return slot.AppPurpose(app, purpose)
 }

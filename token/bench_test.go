@@ -37,6 +37,8 @@ func BenchmarkSeal(b *testing.B) {
 	}
 }
 
+// BenchmarkOpen opens the same token again and again: from the second
+// time on, a cache hit.
 func BenchmarkOpen(b *testing.B) {
 	f := newFixture(b)
 	c := newCodec[User](b, f.ring, "auth")
@@ -46,6 +48,43 @@ func BenchmarkOpen(b *testing.B) {
 		if _, err := c.Open(tok, t0); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkOpenNoCache is BenchmarkOpen without the cache: every Open
+// does the whole work.
+func BenchmarkOpenNoCache(b *testing.B) {
+	f := newFixture(b)
+	c, err := token.New[User](f.ring, token.Config{Purpose: "auth", CacheSize: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok := seal(b, c, t0)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Open(tok, t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOpenMiss opens 2 048 distinct tokens in turn with the default
+// cache of 1 024: every Open misses, and stores its token in the place of
+// another.
+func BenchmarkOpenMiss(b *testing.B) {
+	f := newFixture(b)
+	c := newCodec[User](b, f.ring, "auth")
+	toks := make([]string, 2*token.DefaultCacheSize)
+	for i := range toks {
+		toks[i] = seal(b, c, t0)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := c.Open(toks[i%len(toks)], t0); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }
 
@@ -103,7 +142,7 @@ var benchSizes = []struct {
 }{{"200B", 200}, {"1KB", 1 << 10}, {"3KB", 3 << 10}, {"8KB", 8 << 10}}
 
 // BenchmarkSealSize and BenchmarkOpenSize sweep the payload size up to
-// the 8 KB of data that chunked cookies carry.
+// the 8 KB of data that chunked cookies carry; OpenSize without the cache.
 func BenchmarkSealSize(b *testing.B) {
 	f := newFixture(b)
 	for _, s := range benchSizes {
@@ -127,7 +166,7 @@ func BenchmarkOpenSize(b *testing.B) {
 	f := newFixture(b)
 	for _, s := range benchSizes {
 		b.Run(s.name, func(b *testing.B) {
-			c, err := token.New[sizedUser](f.ring, token.Config{Purpose: "auth", MaxLength: token.MaxLengthLimit})
+			c, err := token.New[sizedUser](f.ring, token.Config{Purpose: "auth", MaxLength: token.MaxLengthLimit, CacheSize: -1})
 			if err != nil {
 				b.Fatal(err)
 			}

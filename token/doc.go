@@ -56,7 +56,14 @@
 // encoding/json and decoded with github.com/go-json-experiment/json (the
 // prototype of encoding/json/v2), which decodes in a third of the time with
 // a quarter of the allocations; field names therefore match exactly
-// (case-sensitively). See BENCHMARKS.md. go-jose is the reference
+// (case-sensitively). See BENCHMARKS.md.
+//
+// A codec remembers the last tokens it opened ([Config.CacheSize], 1024 by
+// default), per ring: a repeat request with a byte-identical token skips
+// the decoding and the cryptography (about 0.9 µs instead of 2.9 µs for a
+// small payload; a miss costs about 0.2 µs more than no cache). A hit
+// checks exp, iat and revoke_before again, counts in [Usage], and decodes
+// a new Data from the remembered JSON, so requests never share one. go-jose is the reference
 // implementation in the tests, which check that each opens what the other
 // seals.
 package token

@@ -86,3 +86,50 @@ func ExampleCodec_Seal() {
 	// token: invalid (bad_tag)
 	// 42
 }
+
+// The key-usage figures: build the codecs on a Usage, and publish it with
+// expvar (Publish) or read it (Stats). Once an old key's Opened count
+// stops growing, nothing depends on it any more.
+func ExampleUsage() {
+	ring, err := keyring.Parse([]byte(exampleKeyring))
+	if err != nil {
+		log.Fatal(err)
+	}
+	usage := token.NewUsage(ring) // or a *keyring.Live, *keyring.Watcher
+	codec, err := token.New[int](usage, token.Config{Purpose: "remember"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	tok, _ := codec.Seal(token.Params{IssuedAt: now, Expiry: now.Add(time.Hour)}, 42)
+	codec.Open(tok, now)
+	codec.Open(tok, now.Add(2*time.Hour))
+	codec.Open("not a token", now)
+
+	for _, k := range usage.Stats().Keys {
+		fmt.Printf("%s: sealed %d, opened %d, refused %v\n", k.ID, k.Sealed, k.Opened, k.Rejected)
+	}
+	fmt.Println("refused before a key was known:", usage.Stats().Rejected)
+	// Output:
+	// k2026a: sealed 1, opened 1, refused map[expired:1]
+	// refused before a key was known: map[malformed:1]
+}
+
+// A codec that also knows the purposes a token of the wrong cookie may
+// have tells "wrong purpose" from "tampered".
+func ExampleConfig_otherPurposes() {
+	ring, err := keyring.Parse([]byte(exampleKeyring))
+	if err != nil {
+		log.Fatal(err)
+	}
+	remember, _ := token.New[int](ring, token.Config{Purpose: "remember"})
+	auth, _ := token.New[int](ring, token.Config{Purpose: "auth", OtherPurposes: []string{"remember"}})
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	tok, _ := remember.Seal(token.Params{IssuedAt: now, Expiry: now.Add(time.Hour)}, 42)
+
+	_, err = auth.Open(tok, now)
+	var wp *token.WrongPurposeError
+	fmt.Println(errors.Is(err, token.ErrInvalid), token.ReasonOf(err), errors.As(err, &wp) && wp.Purpose == "remember")
+	// Output:
+	// true wrong_purpose true
+}

@@ -15,6 +15,8 @@ type keySet struct {
 	keys []key // in the ring's order: by activation, oldest first
 	byID map[string]*key
 	use  *Usage // where refusals of no key are counted; nil if not counted
+
+	opened *openCache // the tokens opened under this ring; nil if off
 }
 
 // key is one derived key and its counters (nil if not counted).
@@ -36,6 +38,7 @@ func (c *Codec[T]) keys() (*keySet, error) {
 	if err != nil {
 		return nil, err
 	}
+	ks.opened = newOpenCache(c.cacheSize)
 	c.cache.Store(ks)
 	return ks, nil
 }

@@ -31,16 +31,21 @@ var maxHeaderB64 = b64.EncodedLen(maxHeaderJSON)
 // documentation for the checks and their order. Every failure before the
 // authentication tag verifies is [ErrInvalid]; then a [*TimeError]
 // matching [ErrExpired], [ErrNotYetValid] or [ErrRevoked]. The data is
-// decoded (with go-json-experiment/json) only after every check passed.
+// decoded (with go-json-experiment/json) only after every check passed,
+// into a new value on every call (a token found in the codec's cache
+// included, see [Config.CacheSize]).
 func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
 	keys, err := c.keys()
 	if err != nil {
 		return nil, err
 	}
-	d, ok := c.shape(raw)
+	d, ok := c.shape(raw) // first: the cache hashes raw
 	if !ok {
 		keys.use.reject(ReasonMalformed)
 		return nil, errMalformed
+	}
+	if t, err, hit := c.fromCache(keys, raw, now); hit {
+		return t, err
 	}
 	w := getWork()
 	defer putWork(w)
@@ -48,27 +53,36 @@ func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.read(keys, k, pt, now, false)
+	return c.read(keys, k, raw, pt, now, false)
 }
 
-// read checks the claims of the authentic plaintext pt at now and decodes
-// its data; with scan, the claims parser scans the data (parseClaims).
-func (c *Codec[T]) read(keys *keySet, k *key, pt []byte, now time.Time, scan bool) (*Token[T], error) {
+// read checks the claims of the authentic plaintext pt of raw at now and
+// decodes its data; with scan, the claims parser scans the data
+// (parseClaims). A token that opens is remembered in the cache.
+func (c *Codec[T]) read(keys *keySet, k *key, raw string, pt []byte, now time.Time, scan bool) (*Token[T], error) {
 	cl, data, tentative, err := c.claims(keys, k, pt, now, scan)
 	if err != nil {
 		return nil, err
 	}
-	t := &Token[T]{Claims: cl}
-	if err := jsonv2.Unmarshal(data, &t.Data, decodeOptions); err != nil {
-		if tentative {
-			return c.read(keys, k, pt, now, true) // the data was not last, or the object is malformed
-		}
+	t, ok := newToken[T](cl, data)
+	if !ok && tentative {
+		return c.read(keys, k, raw, pt, now, true) // the data was not last, or the object is malformed
+	}
+	if !ok {
 		// Authentic, so ours or a key holder's, but not a T.
 		k.use.reject(ReasonBadClaims)
 		return nil, errBadClaims
 	}
 	k.use.open()
+	keys.opened.put(raw, k, cl, data)
 	return t, nil
+}
+
+// newToken returns a token of the claims cl with data decoded into a new
+// T, or false if data is not one JSON value of a T.
+func newToken[T any](cl Claims, data []byte) (*Token[T], bool) {
+	t := &Token[T]{Claims: cl}
+	return t, jsonv2.Unmarshal(data, &t.Data, decodeOptions) == nil
 }
 
 // dots are the positions of a token's four dots.
@@ -152,6 +166,15 @@ func (c *Codec[T]) claims(keys *keySet, k *key, pt []byte, now time.Time, scan b
 	if auth != 0 {
 		cl.AuthTime = time.Unix(auth, 0)
 	}
+	if err := c.checkTimes(keys, k, cl, now); err != nil {
+		return cl, nil, false, err
+	}
+	return cl, data, tentative, nil
+}
+
+// checkTimes checks the claims' exp and iat against now with the leeway,
+// and iat against the ring's revoke_before.
+func (c *Codec[T]) checkTimes(keys *keySet, k *key, cl Claims, now time.Time) error {
 	var err error
 	switch {
 	case now.Sub(cl.Expiry) >= c.leeway: // RFC 7519 §4.1.4: not "on or after" exp
@@ -161,10 +184,10 @@ func (c *Codec[T]) claims(keys *keySet, k *key, pt []byte, now time.Time, scan b
 	case !keys.ring.RevokeBefore().IsZero() && cl.IssuedAt.Before(keys.ring.RevokeBefore()):
 		err = ErrRevoked
 	default:
-		return cl, data, tentative, nil
+		return nil
 	}
 	k.use.reject(ReasonOf(err))
-	return cl, nil, false, &TimeError{Claims: cl, err: err}
+	return &TimeError{Claims: cl, err: err}
 }
 
 // decodeBody decodes the ciphertext and the tag of the token in into

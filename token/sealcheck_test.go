@@ -146,3 +146,41 @@ func TestSealEmbedded(t *testing.T) {
 		}
 	}
 }
+
+// TestDataEvolution: the data (not the claims) tolerates a payload type
+// that gained or lost a field, as a rolling deploy meets: unknown members
+// are ignored, missing ones keep their zero value.
+func TestDataEvolution(t *testing.T) {
+	t.Parallel()
+	type v1 struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	type v2 struct {
+		ID    int64    `json:"id"`
+		Name  string   `json:"name"`
+		Theme string   `json:"theme"`
+		Tags  []string `json:"tags"`
+	}
+	f := newFixture(t)
+	old, neu := newCodec[v1](t, f.ring, "auth"), newCodec[v2](t, f.ring, "auth")
+	tok, err := neu.Seal(params(t0, time.Hour), v2{ID: 7, Name: "Alice", Theme: "dark", Tags: []string{"a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := old.Open(tok, t0)
+	if err != nil || got.Data != (v1{ID: 7, Name: "Alice"}) {
+		t.Errorf("the old type opens the new data: %+v, %v; want {7 Alice}", got, err)
+	}
+	tok, err = old.Seal(params(t0, time.Hour), v1{ID: 8, Name: "Bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotNew, err := neu.Open(tok, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(v2{ID: 8, Name: "Bob"}, gotNew.Data); diff != "" {
+		t.Errorf("the new type opens the old data (-want +got):\n%s", diff)
+	}
+}

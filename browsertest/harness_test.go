@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sessionless/sessionless/examples/demo/site"
+	"github.com/sessionless/sessionless/internal/testci"
 	"github.com/sessionless/sessionless/keyring"
 )
 
@@ -133,7 +134,7 @@ type browser struct {
 	ctx         context.Context
 	cancelAlloc context.CancelFunc
 	cancelAll   context.CancelFunc
-	out         *syncBuffer
+	out         *testci.Buffer
 	closed      bool
 }
 
@@ -144,7 +145,7 @@ func launch(t *testing.T, exe, dir string) *browser {
 	for _, f := range chromiumFlags {
 		opts = append(opts, chromedp.Flag(f, true))
 	}
-	out := new(syncBuffer)
+	out := new(testci.Buffer)
 	opts = append(opts, chromedp.UserDataDir(dir), chromedp.CombinedOutput(out))
 	base, cancelAll := context.WithTimeout(context.Background(), browserTimeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(base, opts...)
@@ -384,22 +385,4 @@ func (b *browser) screenshot(name string) {
 		b.t.Fatal(err)
 	}
 	b.t.Logf("saved %s", path)
-}
-
-// syncBuffer collects the browser's output for failure messages.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
 }

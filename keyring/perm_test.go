@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sessionless/sessionless/internal/testci"
 	"github.com/sessionless/sessionless/keyring"
 )
 
 // TestCheckFileModeRealFile is docs/attacks.md C11 on real files: the test's own
-// (root's, when it runs as root) and, as root, another user's. The
+// (root's, when it runs as root, and then again in a process of user
+// nobody, see testci.RunUnprivileged) and, as root, another user's. The
 // combinations a test cannot make for real are in TestCheckFileModeOwners.
 func TestCheckFileModeRealFile(t *testing.T) {
 	t.Parallel()
@@ -37,9 +39,15 @@ func TestCheckFileModeRealFile(t *testing.T) {
 			want := tt.asNonRoot
 			if isRoot() {
 				want = tt.asRoot
+				if tt.owner < 0 {
+					// The row once more as a user who is not root, whose
+					// own file it then is: the asNonRoot column.
+					name := t.Name()
+					t.Run("as_nobody", func(t *testing.T) { testci.RunUnprivileged(t, name) })
+				}
 			}
-			if tt.owner >= 0 && !isRoot() {
-				t.Skip("needs root to give the file another owner")
+			if tt.owner >= 0 {
+				testci.NeedRoot(t, "give the file another owner")
 			}
 			path := filepath.Join(t.TempDir(), "keys.json")
 			if err := keyring.Create(path, timeline(t)); err != nil {

@@ -93,7 +93,7 @@ func TestPendingKeyOpens(t *testing.T) {
 // keyring file keeps that order.
 func TestPrimaryTies(t *testing.T) {
 	t.Parallel()
-	mk := func(id string, n int, createdOffset time.Duration) keyring.Key {
+	keyAtT0 := func(id string, n int, createdOffset time.Duration) keyring.Key {
 		return keyring.Key{ID: id, Secret: mustSecret(t, n), Created: t0.Add(createdOffset), Activates: t0}
 	}
 	tests := []struct {
@@ -101,10 +101,10 @@ func TestPrimaryTies(t *testing.T) {
 		keys []keyring.Key
 		want string
 	}{
-		{"earlier created, last", []keyring.Key{mk("a", 2, -time.Hour), mk("z", 1, -2*time.Hour)}, "z"},
-		{"later created, last", []keyring.Key{mk("z", 1, -2*time.Hour), mk("a", 2, -time.Hour)}, "a"},
-		{"same created, smaller id last", []keyring.Key{mk("b", 1, -time.Hour), mk("B", 3, -time.Hour), mk("a", 2, -time.Hour)}, "a"},
-		{"after an earlier key", []keyring.Key{mk("y", 2, -time.Hour), key(t, "old", 4, t0.Add(-time.Hour)), mk("x", 1, -time.Hour)}, "x"},
+		{"earlier created, last", []keyring.Key{keyAtT0("a", 2, -time.Hour), keyAtT0("z", 1, -2*time.Hour)}, "z"},
+		{"later created, last", []keyring.Key{keyAtT0("z", 1, -2*time.Hour), keyAtT0("a", 2, -time.Hour)}, "a"},
+		{"same created, smaller id last", []keyring.Key{keyAtT0("b", 1, -time.Hour), keyAtT0("B", 3, -time.Hour), keyAtT0("a", 2, -time.Hour)}, "a"},
+		{"after an earlier key", []keyring.Key{keyAtT0("y", 2, -time.Hour), key(t, "old", 4, t0.Add(-time.Hour)), keyAtT0("x", 1, -time.Hour)}, "x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

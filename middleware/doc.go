@@ -63,7 +63,10 @@
 // cookie at all. Its limits:
 //
 //   - size: MaxChunks cookies of about 4 KB each (16 KB by default), sent
-//     with every request: keep ids, not records;
+//     with every request: keep ids, not records. Each server also keeps
+//     up to 1024 opened visitor tokens in memory to open a repeat faster
+//     ([token.Config.CacheSize]): about 1 MB for tokens of 400 bytes,
+//     at most about 33 MB for tokens of 16 KB;
 //   - last write wins: two tabs that change it at once each write their
 //     own version, and the browser keeps the one it receives last;
 //   - a copy replays: like every cookie store, an older copy of the cookie

@@ -1,6 +1,7 @@
 package middleware_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/sessionless/sessionless/middleware"
 	"github.com/sessionless/sessionless/remember"
+	"github.com/sessionless/sessionless/token"
 )
 
 // TestNestedSessionsIsolated: two Sessions of the same types (two App
@@ -98,5 +100,73 @@ func TestLogoutWithoutLoad(t *testing.T) {
 	empty := newBrowser(t, bare.h)
 	if got := fmt.Sprint(setCookies(t, empty.post("/logout", nil))); got != "[-__Host-auth -__Host-fresh -__Host-remember]" {
 		t.Errorf("logout without data set %v; want no visitor cookie", got)
+	}
+}
+
+// TestPurposeMatrix: every kind of token the shop seals (auth, remember,
+// fresh, visitor data, flash, one-shot value), put in every cookie that
+// is opened for another kind, opens nowhere, in the shop itself
+// (reported wrong_purpose) and in another application on the same
+// keyring (reported bad_tag: the other App's purposes are not probed).
+// docs/attacks.md C9, C13.
+func TestPurposeMatrix(t *testing.T) {
+	shop := newApp(t, config{App: "shop"})
+	var blogRejected []remember.Rejection
+	blog, err := middleware.New(shop.ring, config{App: "blog", OnReject: func(_ context.Context, rej remember.Rejection) { blogRejected = append(blogRejected, rej) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, shop.h)
+	b.post("/login", url.Values{"password": {"wonderland"}, "remember": {"on"}})
+	b.get("/sudo")
+	b.post("/cart", url.Values{"item": {"book"}})
+	b.post("/flash", url.Values{"text": {"hi"}, "to": {"/account"}})
+	rec := httptest.NewRecorder()
+	if err := shop.s.SetOnce(rec, httptest.NewRequest("GET", "/", nil), "oauth", "state"); err != nil {
+		t.Fatal(err)
+	}
+	b.cookies["__Host-once-oauth"] = rec.Result().Cookies()[0]
+	kinds := map[string]string{"auth": "__Host-auth", "remember": "__Host-remember", "fresh": "__Host-fresh", "visitor": "__Host-visitor", "flash": "__Host-flash", "once": "__Host-once-oauth"}
+	for _, name := range kinds {
+		if b.cookies[name] == nil {
+			t.Fatalf("the shop set no %s cookie (%v)", name, b.cookies)
+		}
+	}
+	type opened struct {
+		level   remember.Level
+		data    bool
+		flashes int
+		once    bool
+	}
+	read := func(s *middleware.Sessions[User, Visit], cookie, value string) opened {
+		var got opened
+		req := httptest.NewRequest("GET", "https://example.test/", nil)
+		req.AddCookie(&http.Cookie{Name: cookie, Value: value})
+		s.Load(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, got.once = s.TakeOnce(w, r, "oauth")
+			got.level, got.data, got.flashes = s.State(r).Level, s.Data(r).Cart != nil, len(s.Flashes(r))
+		})).ServeHTTP(httptest.NewRecorder(), req)
+		return got
+	}
+	for kind, from := range kinds {
+		for slot, into := range kinds {
+			if slot == "fresh" || slot == kind {
+				continue // the fresh cookie is opened only beside a valid auth token
+			}
+			for _, app := range []struct {
+				name     string
+				s        *middleware.Sessions[User, Visit]
+				rejected *[]remember.Rejection
+				reason   token.Reason
+			}{{"shop", shop.s, &shop.rejected, token.ReasonWrongPurpose}, {"blog", blog, &blogRejected, token.ReasonBadTag}} {
+				*app.rejected = nil
+				if got := read(app.s, into, b.cookies[from].Value); got != (opened{}) {
+					t.Errorf("%s: the shop's %s token in %s opened: %+v", app.name, kind, into, got)
+				}
+				if rej := *app.rejected; len(rej) != 1 || rej[0].Cookie != into || rej[0].Reason != app.reason {
+					t.Errorf("%s: the shop's %s token in %s reported %+v; want one %s", app.name, kind, into, rej, app.reason)
+				}
+			}
+		}
 	}
 }

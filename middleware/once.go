@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/sessionless/sessionless/internal/slot"
 	"github.com/sessionless/sessionless/token"
@@ -64,8 +65,9 @@ func validOnceName(name string) bool {
 // [Sessions.TakeOnce] to take back once: an OAuth state and PKCE verifier
 // between the redirect to the provider and its callback. The cookie is
 // written at once into the response header. It fails, writing nothing,
-// for a bad name, a value too large, no active key or a header already
-// written.
+// for a bad name, a value too large or not valid UTF-8 (wrapping
+// [token.ErrData]: encode bytes as base64 or hex), no active key or a
+// header already written.
 //
 // Statelessness cannot make the value single-use: a copy of the cookie
 // taken before TakeOnce deleted it opens again until it expires. The
@@ -81,6 +83,11 @@ func (s *Sessions[T, S]) SetOnce(w http.ResponseWriter, r *http.Request, name, v
 	sl, err := s.onceSlot(name)
 	if err != nil {
 		return err
+	}
+	if !utf8.ValidString(value) {
+		// JSON would seal U+FFFD in place of the bad bytes: TakeOnce
+		// would give back another value, which no comparison matches.
+		return fmt.Errorf("middleware: one-shot value %q: %w: not valid UTF-8 (encode bytes as base64 or hex)", name, token.ErrData)
 	}
 	now := s.cfg.Clock()
 	var v slot.Value[onceValue]

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -69,24 +68,22 @@ func New[T, S any](src keyring.Source, cfg Config[T, S]) (*Sessions[T, S], error
 // slotConfig describes the cookie name, sealed for purpose.
 func (s *Sessions[T, S]) slotConfig(name, purpose string) slot.Config {
 	cfg := s.cfg
-	var others []string
-	for _, p := range purposes {
-		if p != purpose {
-			others = append(others, remember.AppPurpose(cfg.App, p))
-		}
-	}
 	return slot.Config{
 		Cookie:        cookie.Config{Name: name, SameSite: cfg.SameSite, MaxChunks: cfg.MaxChunks, InsecureHTTP: cfg.InsecureHTTP, Logger: discard},
 		Purpose:       remember.AppPurpose(cfg.App, purpose),
-		OtherPurposes: others,
+		OtherPurposes: slot.OtherPurposes(cfg.App, purpose),
 		Leeway:        cfg.Leeway,
+		CacheSize:     cacheSize[purpose],
 		Report:        s.report,
 	}
 }
 
-// purposes are every purpose of the library: a token of another one in a
-// visitor cookie is reported as wrong_purpose rather than bad_tag.
-var purposes = []string{remember.PurposeAuth, remember.PurposeRemember, remember.PurposeFresh, PurposeVisitor, PurposeFlash, PurposeOnce}
+// cacheSize is the token.Config.CacheSize of each visitor purpose.
+// Visitor data is read on many requests with one token, so the codec's
+// cache of opened tokens pays (the default). Flash messages and one-shot
+// values are read once and deleted: caching them would only keep them
+// (an OAuth state, a PKCE verifier) in memory.
+var cacheSize = map[string]int{PurposeVisitor: 0, PurposeFlash: -1, PurposeOnce: -1}
 
 // discard keeps the cookie package's InsecureHTTP warning to the one that
 // package remember logs.
@@ -212,17 +209,20 @@ func FromContext[T any](ctx context.Context) *remember.State[T] {
 // it hands the handler a ResponseWriter that writes the visitor data and
 // flash cookies, when they changed, just before the header. Every
 // response gets "Vary: Cookie", since what the handlers show depends on
-// the cookies. Load inside Load reads nothing twice.
+// the cookies. Load inside a Load of the same Sessions reads nothing
+// twice; inside another Sessions' Load it reads its own cookies.
 //
 // The writer keeps http.ResponseController working (Flush, Hijack,
-// deadlines): it implements Flush and Unwrap.
+// deadlines): it implements Flush, Hijack and Unwrap. It is safe for a
+// handler wrapped in http.TimeoutHandler, whose timeout answer comes from
+// another goroutine: a change after that answer is [ErrHeaderWritten].
 func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.from(r) != nil {
 			next.ServeHTTP(w, r)
 			return
 		}
-		addVary(w.Header())
+		cookie.Vary(w.Header())
 		rq := &request[T, S]{Context: r.Context(), s: s}
 		rq.rw = responseWriter[T, S]{ResponseWriter: w, rq: rq}
 		rq.st = s.m.Load(w, r)
@@ -231,17 +231,4 @@ func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {
 		next.ServeHTTP(&rq.rw, rq.req)
 		rq.rw.commit()
 	})
-}
-
-// addVary adds Cookie to the Vary header unless it is there.
-func addVary(h http.Header) {
-	for _, v := range h.Values("Vary") {
-		for _, f := range strings.Split(v, ",") {
-			f = strings.TrimSpace(f)
-			if f == "*" || strings.EqualFold(f, "Cookie") {
-				return
-			}
-		}
-	}
-	h.Add("Vary", "Cookie")
 }

@@ -362,6 +362,28 @@ func TestResponseController(t *testing.T) {
 			return
 		}
 		defer conn.Close()
+		// The connection is the handler's: no header of Load's goes out.
+		if err := a.s.SetData(r, Visit{Theme: "light"}); !errors.Is(err, middleware.ErrHeaderWritten) {
+			t.Errorf("SetData after Hijack: %v; want ErrHeaderWritten", err)
+		}
+		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nhijacked")
+		buf.Flush()
+	})
+	// WebSocket libraries that predate http.ResponseController (gorilla's
+	// Upgrade) assert http.Hijacker on the writer itself.
+	mux.HandleFunc("GET /hijacker", func(w http.ResponseWriter, r *http.Request) {
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			t.Errorf("Load's writer is no http.Hijacker")
+			http.Error(w, "no hijacker", http.StatusInternalServerError)
+			return
+		}
+		conn, buf, err := hj.Hijack()
+		if err != nil {
+			t.Errorf("Hijack: %v", err)
+			return
+		}
+		defer conn.Close()
 		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nhijacked")
 		buf.Flush()
 	})
@@ -373,6 +395,7 @@ func TestResponseController(t *testing.T) {
 		{"/stream", "streamed"},
 		{"/theme", "dark"},
 		{"/hijack", "hijacked"},
+		{"/hijacker", "hijacked"},
 	} {
 		resp, err := client.Get(srv.URL + tt.path)
 		if err != nil {

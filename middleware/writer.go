@@ -1,6 +1,8 @@
 package middleware
 
 import (
+	"bufio"
+	"net"
 	"net/http"
 	"sync/atomic"
 )
@@ -56,6 +58,22 @@ func (w *responseWriter[T, S]) Flush() { _ = w.FlushError() }
 func (w *responseWriter[T, S]) FlushError() error {
 	w.commit()
 	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Hijack hands the connection to the handler, for WebSocket libraries
+// that assert http.Hijacker on the writer rather than use
+// http.ResponseController. No header of Load's goes out on a hijacked
+// connection, so later changes are refused with ErrHeaderWritten rather
+// than lost. Where the server cannot hijack (HTTP/2) it returns the
+// error of http.ResponseController.Hijack.
+func (w *responseWriter[T, S]) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, buf, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil {
+		w.rq.mu.Lock()
+		w.wrote.Store(true)
+		w.rq.mu.Unlock()
+	}
+	return conn, buf, err
 }
 
 // Unwrap returns the ResponseWriter Load was given, for

@@ -49,3 +49,24 @@ func BenchmarkLoadRenew(b *testing.B) {
 		b.Fatalf("Load() wrote %d Set-Cookie lines; want 1", len(h["Set-Cookie"]))
 	}
 }
+
+// BenchmarkLoadForged is a request whose auth token names a live key but
+// fails authentication (a forgery, or a token of a purpose this Manager
+// does not know): the failed open, the probes of the library's other
+// purposes, the deletion and the report.
+func BenchmarkLoadForged(b *testing.B) {
+	e := newEnv(b, remember.Config[User]{})
+	auth, _ := e.mint(alice, t0)
+	forged := auth[:len(auth)-2] + map[bool]string{true: "AA", false: "BA"}[auth[len(auth)-2:] != "AA"]
+	r := httptest.NewRequest("GET", "https://example.com/", nil)
+	r.Header.Set("Cookie", authName+"="+forged)
+	rec := httptest.NewRecorder()
+	h := rec.Header()
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(h)
+		if st := e.m.Load(rec, r); st.Level != remember.Anonymous {
+			b.Fatalf("Load() level = %v; want anonymous", st.Level)
+		}
+	}
+}

@@ -26,8 +26,8 @@ const (
 	// (NIST SP 800-63B rev. 3 §4.1.3, AAL1).
 	DefaultRememberLifetime = 30 * 24 * time.Hour
 	// MaxRememberLifetime is the longest remember lifetime: RFC 6265bis
-	// lets browsers cap cookies at 400 days.
-	MaxRememberLifetime = 400 * 24 * time.Hour
+	// lets browsers cap cookies at 400 days ([cookie.MaxAgeLimit]).
+	MaxRememberLifetime = cookie.MaxAgeLimit
 	// DefaultFreshWindow is the window of [Manager.Fresh] when given 0:
 	// 15 minutes, between OWASP's guidance and GitHub's 2 hours.
 	DefaultFreshWindow = 15 * time.Minute
@@ -207,8 +207,5 @@ func ValidApp(app string) bool {
 // applications never share a purpose, and no namespaced purpose equals an
 // un-namespaced one. Use it to name the purpose for tokengen.
 func AppPurpose(app, purpose string) string {
-	if app == "" {
-		return purpose
-	}
-	return app + "." + purpose
+	return slot.AppPurpose(app, purpose)
 }

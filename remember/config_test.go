@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/sessionless/sessionless/internal/testci"
 	"github.com/sessionless/sessionless/remember"
 )
 
@@ -96,7 +97,7 @@ func TestConfigErrors(t *testing.T) {
 // default names, cookies without Secure, and a warning in the log.
 func TestConfigInsecureHTTP(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs testci.Buffer
 	cfg := remember.Config[User]{
 		InsecureHTTP: true,
 		Logger:       slog.New(slog.NewJSONHandler(&logs, nil)),

@@ -1,7 +1,6 @@
 package remember_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/sessionless/sessionless/internal/testci"
 	"github.com/sessionless/sessionless/keyring"
 	"github.com/sessionless/sessionless/remember"
 	"github.com/sessionless/sessionless/token"
@@ -100,24 +100,6 @@ func primaryID(t testing.TB, r *keyring.Ring, now time.Time) string {
 	return k.ID
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // rejects records what Config.OnReject receives, both as values and as
 // fmt's "%+v" (for the H3 checks).
 type rejects struct {
@@ -157,13 +139,13 @@ type env struct {
 	live  *keyring.Live
 	m     *remember.Manager[User]
 	rej   *rejects
-	logs  *syncBuffer
+	logs  *testci.Buffer
 }
 
 // newEnv builds an env at t0. cfg's OnReject and Logger are set by newEnv.
 func newEnv(t testing.TB, cfg remember.Config[User]) *env {
 	t.Helper()
-	e := &env{t: t, clock: newClock(t0), live: keyring.NewLive(newRing(t)), rej: &rejects{}, logs: &syncBuffer{}}
+	e := &env{t: t, clock: newClock(t0), live: keyring.NewLive(newRing(t)), rej: &rejects{}, logs: &testci.Buffer{}}
 	cfg.OnReject = func(ctx context.Context, rej remember.Rejection) { e.rej.record(ctx, rej) }
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.cfg = cfg

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sessionless/sessionless/cookie"
+	"github.com/sessionless/sessionless/internal/slot"
 	"github.com/sessionless/sessionless/keyring"
 	"github.com/sessionless/sessionless/token"
 )
@@ -58,26 +59,21 @@ func New[T any](src keyring.Source, cfg Config[T]) (*Manager[T], error) {
 }
 
 // newCookieToken fills s with the cookie name and the codec of purpose. A
-// token of one of the other two purposes in that cookie is reported as
-// wrong_purpose rather than bad_tag.
+// token of another purpose of the library (identity or middleware's
+// visitor tokens) in that cookie is reported as wrong_purpose rather than
+// bad_tag.
 func newCookieToken[T, V any](m *Manager[T], s *cookieToken[V], name, purpose string) error {
 	cfg := m.cfg
 	c, err := cookie.New(cookie.Config{Name: name, SameSite: cfg.SameSite, MaxChunks: cfg.MaxChunks, InsecureHTTP: cfg.InsecureHTTP, Logger: cfg.Logger})
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	var others []string
-	for _, p := range []string{PurposeAuth, PurposeRemember, PurposeFresh} {
-		if p != purpose {
-			others = append(others, AppPurpose(cfg.App, p))
-		}
-	}
 	s.c = c
 	s.codec, err = token.New[V](m.keys, token.Config{
 		Purpose:       AppPurpose(cfg.App, purpose),
 		MaxLength:     min(c.MaxValueLen(), token.MaxLengthLimit),
 		Leeway:        cfg.Leeway,
-		OtherPurposes: others,
+		OtherPurposes: slot.OtherPurposes(cfg.App, purpose),
 	})
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)

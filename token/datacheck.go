@@ -1,6 +1,7 @@
 package token
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"errors"
@@ -13,9 +14,11 @@ import (
 )
 
 // ErrData is wrapped by the error of [Codec.Seal] for data that Open would
-// refuse: nested deeper than [MaxDataDepth] levels, or JSON that the data
-// decoder does not read back into the payload type (a time.Duration, a
-// `json:",string"` bool, a MarshalJSON whose output UnmarshalJSON refuses).
+// refuse or not give back: nested deeper than [MaxDataDepth] levels, JSON
+// that the data decoder does not read back into the payload type (a
+// time.Duration, a `json:",string"` bool, a MarshalJSON whose output
+// UnmarshalJSON refuses), or a string that is not valid UTF-8 (which
+// encoding/json replaces with U+FFFD, so Open would return another string).
 // Nothing is sealed.
 var ErrData = errors.New("token: data that Open would refuse")
 
@@ -179,4 +182,28 @@ func checkData[T any](data []byte) error {
 		return fmt.Errorf("%w: it does not decode back: %v", ErrData, err)
 	}
 	return nil
+}
+
+// lossyUTF8 reports whether the encoded data js holds the escape \ufffd:
+// encoding/json writes it, and only it, for a byte of a string that is not
+// valid UTF-8 (a valid U+FFFD it writes as is), so the string Open gives
+// back would differ from the one sealed. A backslash escaped by another
+// ("\\ufffd", the text of a string that says so) is not an escape.
+func lossyUTF8(js []byte) bool {
+	esc := []byte(`\ufffd`)
+	for i := 0; ; {
+		j := bytes.Index(js[i:], esc)
+		if j < 0 {
+			return false
+		}
+		j += i
+		n := 0 // backslashes before the one found
+		for k := j - 1; k >= 0 && js[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return true
+		}
+		i = j + len(esc)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	jose "github.com/go-jose/go-jose/v4"
 
@@ -112,11 +113,25 @@ func FuzzSealOpen(f *testing.F) {
 	for _, s := range []string{nested(64), nested(65), `[{"a":` + nested(63) + `}]`, `{"id":1}`, `"\ud800"`, `{"a":1,"a":2}`, `[1e400]`, `-0.0`, `"\u0000<>&"`, "\"\xff\"", `null`, `{"":{}}`} {
 		f.Add([]byte(s))
 	}
+	typed, err := token.New[User](r, token.Config{Purpose: "auth", MaxLength: token.MaxLengthLimit})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		p := token.Params{IssuedAt: now, Expiry: now.Add(time.Hour)}
+		// Any bytes as a Go string: sealed and given back equal, or refused
+		// with ErrData for not being UTF-8 (encoding/json would replace it).
+		in := User{Name: string(data)}
+		if tok, err := typed.Seal(p, in); err != nil {
+			if !errors.Is(err, token.ErrTooLong) && (!errors.Is(err, token.ErrData) || utf8.Valid(data)) {
+				t.Fatalf("Seal(User{Name: %q}) = %v", data, err)
+			}
+		} else if got, err := typed.Open(tok, now); err != nil || got.Data.Name != in.Name {
+			t.Fatalf("Seal(User{Name: %q}), Open = %+v, %v", data, got, err)
+		}
 		if !json.Valid(data) {
 			return
 		}
-		p := token.Params{IssuedAt: now, Expiry: now.Add(time.Hour)}
 		tok, err := c.Seal(p, json.RawMessage(data))
 		if err != nil {
 			if !errors.Is(err, token.ErrData) && !errors.Is(err, token.ErrTooLong) {

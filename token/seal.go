@@ -99,6 +99,9 @@ func (c *Codec[T]) plaintext(w *work, jti []byte, iat, exp, auth int64, data T) 
 	if err != nil {
 		return nil, fmt.Errorf("token: encoding the data: %w", err)
 	}
+	if lossyUTF8(pt[dataStart:]) {
+		return nil, fmt.Errorf("%w: a string is not valid UTF-8", ErrData)
+	}
 	if c.check == checkAll {
 		if err := checkData[T](pt[dataStart : len(pt)-1]); err != nil {
 			return nil, err

@@ -75,6 +75,9 @@ func TestSealRefusesWhatOpenRefuses(t *testing.T) {
 		{"struct type 65 levels", func(t *testing.T) error { return sealRefusal(t, deep{}) }},
 		{"time.Duration", func(t *testing.T) error { return sealRefusal(t, withDuration{time.Second}) }},
 		{"quoted bool", func(t *testing.T) error { return sealRefusal(t, quotedBool{true}) }},
+		{"invalid UTF-8 in a field", func(t *testing.T) error { return sealRefusal(t, User{Name: "Al\xffce"}) }},
+		{"invalid UTF-8 in a map key", func(t *testing.T) error { return sealRefusal(t, map[string]int{"\xc3": 1}) }},
+		{"invalid UTF-8 in an interface", func(t *testing.T) error { return sealRefusal[any](t, []any{"ok", "\xed\xa0\x80"}) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,5 +185,26 @@ func TestDataEvolution(t *testing.T) {
 	}
 	if diff := cmp.Diff(v2{ID: 8, Name: "Bob"}, gotNew.Data); diff != "" {
 		t.Errorf("the new type opens the old data (-want +got):\n%s", diff)
+	}
+}
+
+// TestSealKeepsStrings: strings that are valid UTF-8 come back equal,
+// including U+FFFD itself and the text of its escape.
+func TestSealKeepsStrings(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"\uFFFD", `\ufffd`, `\\ufffd`, `a\ufffd\\ufffd\uFFFD`, "日本語 \u2028 <&>"} {
+		c := newCodec[User](t, newFixture(t).ring, "auth")
+		in := User{ID: 1, Name: name}
+		tok, err := c.Seal(params(t0, time.Hour), in)
+		if err != nil {
+			t.Fatalf("Seal(%q) = %v", name, err)
+		}
+		got, err := c.Open(tok, t0)
+		if err != nil {
+			t.Fatalf("Open = %v", err)
+		}
+		if diff := cmp.Diff(in, got.Data); diff != "" {
+			t.Errorf("Open of %q (-sealed +opened):\n%s", name, diff)
+		}
 	}
 }

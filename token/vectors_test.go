@@ -115,36 +115,7 @@ func TestVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := loadVectorRing(t, v.get(t, "keyring"))
-			c := newCodec[json.RawMessage](t, r, v.get(t, "purpose"))
-			got, err := c.Open(v.token, v.time(t, "now"))
-			expect := v.get(t, "expect")
-			if expect != "ok" {
-				if got := token.ReasonOf(err); string(got) != expect {
-					t.Fatalf("Open = %v (reason %q); want reason %q", err, got, expect)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Open = %v; want ok", err)
-			}
-			want := token.Claims{ID: got.ID, KeyID: v.get(t, "kid"), IssuedAt: v.time(t, "iat"), Expiry: v.time(t, "exp")}
-			if _, ok := v.fields["auth_time"]; ok {
-				want.AuthTime = v.time(t, "auth_time")
-			}
-			if diff := cmp.Diff(want, got.Claims, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
-				t.Errorf("claims (-want +got):\n%s", diff)
-			}
-			var gotData, wantData any
-			if err := json.Unmarshal(got.Data, &gotData); err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal([]byte(v.get(t, "data")), &wantData); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(wantData, gotData); diff != "" {
-				t.Errorf("data (-want +got):\n%s", diff)
-			}
+			checkVector(t, v)
 		})
 		if b, err := os.ReadFile(file); err == nil {
 			if v, err := parseVector(name, b); err == nil {
@@ -156,6 +127,43 @@ func TestVectors(t *testing.T) {
 		if !reasons[r] {
 			t.Errorf("no vector expects %q", r)
 		}
+	}
+}
+
+// checkVector opens v's token with its keyring and purpose at its "now"
+// and checks the outcome against its expect line and, when it opens,
+// against its claims and data lines.
+func checkVector(t *testing.T, v vector) {
+	t.Helper()
+	r := loadVectorRing(t, v.get(t, "keyring"))
+	c := newCodec[json.RawMessage](t, r, v.get(t, "purpose"))
+	got, err := c.Open(v.token, v.time(t, "now"))
+	expect := v.get(t, "expect")
+	if expect != "ok" {
+		if got := token.ReasonOf(err); string(got) != expect {
+			t.Fatalf("Open = %v (reason %q); want reason %q", err, got, expect)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("Open = %v; want ok", err)
+	}
+	want := token.Claims{ID: got.ID, KeyID: v.get(t, "kid"), IssuedAt: v.time(t, "iat"), Expiry: v.time(t, "exp")}
+	if _, ok := v.fields["auth_time"]; ok {
+		want.AuthTime = v.time(t, "auth_time")
+	}
+	if diff := cmp.Diff(want, got.Claims, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("claims (-want +got):\n%s", diff)
+	}
+	var gotData, wantData any
+	if err := json.Unmarshal(got.Data, &gotData); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(v.get(t, "data")), &wantData); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantData, gotData); diff != "" {
+		t.Errorf("data (-want +got):\n%s", diff)
 	}
 }
 
@@ -205,13 +213,70 @@ func TestParseVector(t *testing.T) {
 	}
 }
 
-var createVectors = flag.Bool("vectors.create", false, "write the test vectors that do not exist yet")
+var createVectors = flag.Bool("vectors.create", false, "TestCreateVectors: write the test vectors that do not exist yet into testdata/vectors")
 
-// TestCreateVectors writes missing vectors. It never overwrites one.
+// TestCreateVectors runs the generator of testdata/vectors. With
+// -vectors.create it writes the vectors that do not exist yet there; it
+// never overwrites one. Without it, it writes every vector into a
+// temporary folder and checks each against the committed one of the same
+// name: the same lines but the comment, and the new token opens, or is
+// refused for the reason, that the committed vector says. So the
+// generator keeps making what the committed vectors describe, and a
+// vector added to it without its committed file fails here.
 func TestCreateVectors(t *testing.T) {
-	if !*createVectors {
-		t.Skip("run with -vectors.create to write missing vectors")
+	if *createVectors {
+		writeVectors(t, vectorDir)
+		return
 	}
+	t.Parallel()
+	dir := t.TempDir()
+	writeVectors(t, dir)
+	names := func(dir string) []string {
+		files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, f := range files {
+			files[i] = filepath.Base(f)
+		}
+		return files
+	}
+	generated := names(dir)
+	if diff := cmp.Diff(names(vectorDir), generated); diff != "" {
+		t.Errorf("vectors (-committed +generated):\n%s", diff)
+	}
+	read := func(t *testing.T, dir, name string) vector {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := parseVector(name, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, name := range generated {
+		t.Run(strings.TrimSuffix(name, ".txt"), func(t *testing.T) {
+			t.Parallel()
+			gen := read(t, dir, name)
+			if _, err := os.Stat(filepath.Join(vectorDir, name)); err == nil {
+				committed := read(t, vectorDir, name)
+				delete(gen.fields, "comment")
+				delete(committed.fields, "comment")
+				if diff := cmp.Diff(committed.fields, gen.fields); diff != "" {
+					t.Errorf("lines (-committed +generated):\n%s", diff)
+				}
+			}
+			checkVector(t, gen)
+		})
+	}
+}
+
+// writeVectors writes into dir each vector of testdata/vectors that dir
+// does not have yet, opened with testdata/vectors' keyrings.
+func writeVectors(t *testing.T, dir string) {
+	t.Helper()
 	r := loadVectorRing(t, "keyring.json")
 	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	data := User{ID: 1042, Name: "Alice Liddell", Email: "alice@example.com", Phone: "+44 20 7946 0958", Roles: []string{"member", "editor"}}
@@ -292,7 +357,7 @@ func TestCreateVectors(t *testing.T) {
 		bad("unknown-claim", "forged claims with an extra member", "auth", "keyring.json", "bad_claims", now, forge(t, primAuth, header("tv-primary"), []byte(fmt.Sprintf(`{"jti":%q,"iat":%d,"exp":%d,"admin":true,"data":%s}`, jti, iat.Unix(), exp.Unix(), dataJSON)))),
 	}
 	for _, v := range vecs {
-		path := filepath.Join(vectorDir, v.file+".txt")
+		path := filepath.Join(dir, v.file+".txt")
 		if _, err := os.Stat(path); err == nil {
 			continue
 		}
@@ -309,7 +374,9 @@ func TestCreateVectors(t *testing.T) {
 		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("wrote %s", path)
+		if dir == vectorDir {
+			t.Logf("wrote %s", path)
+		}
 	}
 }
 

@@ -8,15 +8,15 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sessionless/sessionless/internal/testci"
 )
 
 // TestKeepOwner checks that a write by root keeps the file's owner, so a
 // server running as that user can still read it.
 func TestKeepOwner(t *testing.T) {
 	t.Parallel()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to give the file another owner")
-	}
+	testci.NeedRoot(t, "give the file another owner") // CI runs as root
 	e := newEnv(t)
 	e.now = t0
 	e.fixture()

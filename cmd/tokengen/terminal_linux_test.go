@@ -11,27 +11,30 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/sessionless/sessionless/internal/testci"
 )
 
-// openPTY opens a pseudo-terminal and returns its two ends.
+// openPTY opens a pseudo-terminal and returns its two ends. Without one
+// the test skips, or fails in CI (CI=true).
 func openPTY(t *testing.T) (master, tty *os.File) {
 	t.Helper()
 	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
 	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
+		testci.Skipf(t, "no pseudo-terminal: %v", err)
 	}
 	t.Cleanup(func() { master.Close() })
 	var unlock int32
 	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); errno != 0 {
-		t.Skipf("unlocking the pseudo-terminal: %v", errno)
+		testci.Skipf(t, "unlocking the pseudo-terminal: %v", errno)
 	}
 	var n uint32
 	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); errno != 0 {
-		t.Skipf("naming the pseudo-terminal: %v", errno)
+		testci.Skipf(t, "naming the pseudo-terminal: %v", errno)
 	}
 	tty, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
-		t.Skipf("opening the pseudo-terminal: %v", err)
+		testci.Skipf(t, "opening the pseudo-terminal: %v", err)
 	}
 	t.Cleanup(func() { tty.Close() })
 	return master, tty

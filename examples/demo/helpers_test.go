@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,6 +19,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/sessionless/sessionless/examples/demo/site"
+	"github.com/sessionless/sessionless/internal/testci"
 	"github.com/sessionless/sessionless/keyring"
 )
 
@@ -317,70 +316,13 @@ func kid(t testing.TB, value string) string {
 	return h.Kid
 }
 
-// syncBuffer is a bytes.Buffer safe for the goroutines of run (the
-// watcher logs from its own) that a test can wait on.
-type syncBuffer struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	grew chan struct{} // closed by the next Write; nil until someone waits
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.grew != nil {
-		close(b.grew)
-		b.grew = nil
-	}
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	s, _ := b.snapshot()
-	return s
-}
-
-// snapshot returns what was written so far and a channel closed by the
-// next write.
-func (b *syncBuffer) snapshot() (string, <-chan struct{}) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.grew == nil {
-		b.grew = make(chan struct{})
-	}
-	return b.buf.String(), b.grew
-}
-
-// errExited is waitFor's error when run returned first.
-var errExited = errors.New("run exited")
-
-// waitFor waits, without polling, until what was written to b satisfies
-// f. It fails once d has passed, or with errExited once exited is closed.
-func (b *syncBuffer) waitFor(d time.Duration, exited <-chan struct{}, f func(string) bool) error {
-	timeout := time.NewTimer(d)
-	defer timeout.Stop()
-	for {
-		s, grew := b.snapshot()
-		if f(s) {
-			return nil
-		}
-		select {
-		case <-grew:
-		case <-exited:
-			return errExited
-		case <-timeout.C:
-			return fmt.Errorf("timed out after %v", d)
-		}
-	}
-}
-
 // runDemo starts the demo with args on a free loopback port, as run does
 // but with the cheap password hash and a keyring file read every 20 ms,
 // and returns the base URL, the output buffers and a stop function that
 // returns run's exit code.
-func runDemo(t *testing.T, args ...string) (base string, stdout, stderr *syncBuffer, stop func() int) {
+func runDemo(t *testing.T, args ...string) (base string, stdout, stderr *testci.Buffer, stop func() int) {
 	t.Helper()
-	stdout, stderr = new(syncBuffer), new(syncBuffer)
+	stdout, stderr = new(testci.Buffer), new(testci.Buffer)
 	ctx, cancel := context.WithCancel(context.Background())
 	var code int
 	exited := make(chan struct{})
@@ -394,9 +336,9 @@ func runDemo(t *testing.T, args ...string) (base string, stdout, stderr *syncBuf
 		o.passwordHash, o.watchEvery = cheapHash, 20*time.Millisecond
 		code = runOptions(ctx, o, stdout, stderr)
 	}()
-	err := stdout.waitFor(10*time.Second, exited, func(s string) bool { return strings.Contains(s, "\n") })
+	err := stdout.WaitFor(10*time.Second, exited, func(s string) bool { return strings.Contains(s, "\n") })
 	switch {
-	case errors.Is(err, errExited):
+	case errors.Is(err, testci.ErrDone):
 		t.Fatalf("run exited with %d before serving; stderr:\n%s", code, stderr)
 	case err != nil:
 		cancel()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sessionless/sessionless/examples/demo/site"
+	"github.com/sessionless/sessionless/internal/testci"
 	"github.com/sessionless/sessionless/keyring"
 	"github.com/sessionless/sessionless/token"
 )
@@ -40,7 +41,7 @@ func TestFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var stdout, stderr syncBuffer
+			var stdout, stderr testci.Buffer
 			code := run(context.Background(), tt.args, &stdout, &stderr)
 			if code != tt.code {
 				t.Errorf("run(%q) = %d; want %d\nstderr: %s", tt.args, code, tt.code, stderr.String())
@@ -59,7 +60,7 @@ func TestFlags(t *testing.T) {
 // has.
 func TestUsage(t *testing.T) {
 	t.Parallel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testci.Buffer
 	if code := run(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("run -h = %d; want 0", code)
 	}
@@ -165,7 +166,7 @@ func TestRunKeyring(t *testing.T) {
 	if err := keyring.Save(path, rotated); err != nil {
 		t.Fatal(err)
 	}
-	if err := stderr.waitFor(10*time.Second, nil, func(s string) bool { return strings.Contains(s, "keyring reloaded") }); err != nil {
+	if err := stderr.WaitFor(10*time.Second, nil, func(s string) bool { return strings.Contains(s, "keyring reloaded") }); err != nil {
 		t.Fatalf("waiting for the reload: %v", err)
 	}
 	if s := stderr.String(); !strings.Contains(s, "primary="+fresh.ID) {
@@ -183,7 +184,7 @@ func TestRunKeyring(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`{"version": 1, "keys": [`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := stderr.waitFor(10*time.Second, nil, func(s string) bool { return strings.Contains(s, "keyring reload failed") }); err != nil {
+	if err := stderr.WaitFor(10*time.Second, nil, func(s string) bool { return strings.Contains(s, "keyring reload failed") }); err != nil {
 		t.Fatalf("waiting for the failed reload: %v", err)
 	}
 	wantStatus(t, "GET /account after a bad file", b.get("/account"), http.StatusOK, "")
@@ -200,7 +201,7 @@ func TestRunBadKeyring(t *testing.T) {
 	if err := os.WriteFile(path, []byte("{}"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr syncBuffer
+	var stdout, stderr testci.Buffer
 	if code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-keyring", path}, &stdout, &stderr); code != 1 {
 		t.Errorf("run with a bad keyring = %d; want 1\nstderr: %s", code, stderr.String())
 	}
@@ -219,7 +220,7 @@ func TestRunClockSkew(t *testing.T) {
 	wantLevel(t, b, "authenticated", site.DisplayName)
 
 	for _, arg := range []string{"61m", "-1h1s", "30", "soon"} {
-		var stdout, errOut syncBuffer
+		var stdout, errOut testci.Buffer
 		if code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-clock-skew", arg}, &stdout, &errOut); code != 2 {
 			t.Errorf("run with -clock-skew %s = %d; want 2", arg, code)
 		}

@@ -34,6 +34,9 @@ type Config struct {
 	// OtherPurposes are those token.Config.OtherPurposes names.
 	OtherPurposes []string
 	Leeway        time.Duration
+	// CacheSize is token.Config.CacheSize: 0 for the default (1024
+	// opened tokens kept), negative for none, for values read once.
+	CacheSize int
 	// Report is told of every cookie that was present but refused.
 	Report func(ctx context.Context, cookie string, err error)
 }
@@ -44,7 +47,7 @@ func New[V any](src keyring.Source, cfg Config) (*Slot[V], error) {
 	if err != nil {
 		return nil, err
 	}
-	codec, err := token.New[V](src, token.Config{Purpose: cfg.Purpose, MaxLength: min(c.MaxValueLen(), token.MaxLengthLimit), Leeway: cfg.Leeway, OtherPurposes: cfg.OtherPurposes})
+	codec, err := token.New[V](src, token.Config{Purpose: cfg.Purpose, MaxLength: min(c.MaxValueLen(), token.MaxLengthLimit), Leeway: cfg.Leeway, OtherPurposes: cfg.OtherPurposes, CacheSize: cfg.CacheSize})
 	if err != nil {
 		return nil, err
 	}

@@ -144,6 +144,7 @@ func (l *results) report() bool {
 		}
 	}
 	fmt.Printf("testlog: %d tests and subtests passed, %d failed, %d skipped\n", l.passed, len(l.fails), len(l.skips))
+	l.addTotals()
 	ok := !l.failed && len(l.fails) == 0
 	if len(l.skips) > 0 {
 		ok = false
@@ -157,4 +158,21 @@ func (l *results) report() bool {
 		fmt.Printf("ci: FAIL: no test matching %q passed\n", l.require)
 	}
 	return ok
+}
+
+// addTotals adds this step's counts to the file named by $CI_TOTALS, if
+// set, one line "passed failed skipped", so that .ci/run can close with
+// the totals of every step.
+func (l *results) addTotals() {
+	name := os.Getenv("CI_TOTALS")
+	if name == "" {
+		return
+	}
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		fmt.Printf("testlog: %v\n", err)
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "%d %d %d\n", l.passed, len(l.fails), len(l.skips))
 }

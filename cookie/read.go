@@ -63,6 +63,7 @@ func (c *Cookie) readChunks(r *http.Request, n int) (string, error) {
 		count  [MaxChunksLimit + 1]int
 		parts  [MaxChunksLimit + 1]string
 		quoted [MaxChunksLimit + 1]bool
+		strict [MaxChunksLimit + 1]bool // checked once, by readValue
 	)
 	s := scanCookies(r)
 	for {
@@ -71,9 +72,9 @@ func (c *Cookie) readChunks(r *http.Request, n int) (string, error) {
 			break
 		}
 		if i := c.chunkIndex(name); i > 0 {
-			if v, q, _, ok := readValue(raw); ok { // net/http drops the others
+			if v, q, st, ok := readValue(raw); ok { // net/http drops the others
 				count[i]++
-				parts[i], quoted[i] = v, q
+				parts[i], quoted[i], strict[i] = v, q, st
 			}
 		}
 	}
@@ -88,7 +89,7 @@ func (c *Cookie) readChunks(r *http.Request, n int) (string, error) {
 			return "", malformed(c.chunkNames[i], "quoted value")
 		case parts[i] == "":
 			return "", malformed(c.chunkNames[i], "empty chunk")
-		case !validValue(parts[i]):
+		case !strict[i]:
 			return "", malformed(c.chunkNames[i], "value holds a byte that is not a cookie-octet")
 		}
 		total += len(parts[i])

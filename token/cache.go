@@ -1,9 +1,9 @@
 package token
 
 import (
-	"strings"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // DefaultCacheSize is the number of opened tokens a codec remembers when
@@ -55,12 +55,18 @@ func (oc *openCache) get(raw string) *opened {
 
 // put stores what raw opened to, copying raw and data: raw is often a
 // slice of the request's whole Cookie header, which a key that aliased it
-// would keep alive (up to the server's header limit per entry).
+// would keep alive (up to the server's header limit per entry). Both
+// copies share one allocation, which nothing writes after the copy: the
+// key is a string view of its first bytes, data the rest.
 func (oc *openCache) put(raw string, k *key, cl Claims, data []byte) {
 	if oc == nil {
 		return
 	}
-	e := &opened{k: k, cl: cl, data: append([]byte(nil), data...)}
+	buf := make([]byte, len(raw)+len(data))
+	copy(buf, raw)
+	copy(buf[len(raw):], data)
+	stored := unsafe.String(unsafe.SliceData(buf), len(raw)) // buf is never written again
+	e := &opened{k: k, cl: cl, data: buf[len(raw):len(buf):len(buf)]}
 	oc.mu.Lock()
 	defer oc.mu.Unlock()
 	if len(oc.m) >= oc.max {
@@ -69,7 +75,7 @@ func (oc *openCache) put(raw string, k *key, cl Claims, data []byte) {
 			break
 		}
 	}
-	oc.m[strings.Clone(raw)] = e
+	oc.m[stored] = e
 }
 
 // drop forgets raw, once it no longer opens (expired).

@@ -135,3 +135,18 @@ func otherTag(tok string) string {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// roundTrip seals in with c for an hour from t0 and opens it at t0,
+// failing the test on either error.
+func roundTrip[T any](t testing.TB, c *token.Codec[T], in T) *token.Token[T] {
+	t.Helper()
+	tok, err := c.Seal(params(t0, time.Hour), in)
+	if err != nil {
+		t.Fatalf("Seal(%#v) = %v", in, err)
+	}
+	got, err := c.Open(tok, t0)
+	if err != nil {
+		t.Fatalf("Open of what Seal(%#v) made = %v", in, err)
+	}
+	return got
+}

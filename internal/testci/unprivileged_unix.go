@@ -4,12 +4,14 @@ package testci
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -43,9 +45,6 @@ func RunUnprivileged(t *testing.T, name string) {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, "test.bin")
-	if err := copyExecutable(bin); err != nil {
-		t.Fatalf("copying the test binary: %v", err)
-	}
 	elems := strings.Split(name, "/")
 	for i, e := range elems {
 		elems[i] = "^" + regexp.QuoteMeta(e) + "$"
@@ -56,11 +55,31 @@ func RunUnprivileged(t *testing.T, name string) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: Nobody, Gid: Nobody}}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
+	err = copyAndStart(bin, cmd)
+	if err == nil {
+		err = cmd.Wait()
+	}
 	// -test.v prints "--- PASS: name" for the test and each parent.
 	if err != nil || !strings.Contains(out.String(), "--- PASS: "+name+" ") || strings.Contains(out.String(), "--- SKIP") {
 		t.Fatalf("%s as uid %d: %v; want it run and passed; its output:\n%s", name, Nobody, err, out.String())
 	}
+}
+
+// forking keeps the copies of the test binary apart from the forks that
+// start them: a child forked while another test's copy is still open for
+// writing inherits that descriptor until it execs, and the exec of that
+// copy then fails with "text file busy" (ETXTBSY).
+var forking sync.Mutex
+
+// copyAndStart copies the test binary to bin and starts cmd, which runs
+// it, holding forking.
+func copyAndStart(bin string, cmd *exec.Cmd) error {
+	forking.Lock()
+	defer forking.Unlock()
+	if err := copyExecutable(bin); err != nil {
+		return fmt.Errorf("copying the test binary: %w", err)
+	}
+	return cmd.Start()
 }
 
 // copyExecutable copies the running binary to path, mode 0755.

@@ -15,8 +15,9 @@ func (s *Sessions[T, S]) State(r *http.Request) *remember.State[T] {
 	if rq := s.from(r); rq != nil {
 		return rq.id
 	}
-	st := s.m.Load(nil, r)
-	return &st
+	st := new(remember.State[T])
+	s.m.LoadInto(st, nil, r)
+	return st
 }
 
 // writable returns the request state of r, locked (the caller defers

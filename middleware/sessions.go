@@ -131,6 +131,8 @@ type request[T, S any] struct {
 	req *http.Request // the request that carries this context
 	rw  responseWriter[T, S]
 	vis *visitorState[S]
+	// vary backs the response's "Vary: Cookie" header value.
+	vary [1]string
 	// mu keeps the calls that touch vis or rw.wrote apart from the
 	// writer's commit, which may run on another goroutine than the
 	// handler's (http.TimeoutHandler inside Load answers 503 from its own).
@@ -222,10 +224,18 @@ func (s *Sessions[T, S]) Load(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		cookie.Vary(w.Header())
 		rq := &request[T, S]{Context: r.Context(), s: s}
+		if h := w.Header(); len(h["Vary"]) == 0 {
+			// The common case, without an allocation of its own: the
+			// value lives in the request state (capacity 1, so that an
+			// append copies it).
+			rq.vary[0] = "Cookie"
+			h["Vary"] = rq.vary[:1:1]
+		} else {
+			cookie.Vary(h)
+		}
 		rq.rw = responseWriter[T, S]{ResponseWriter: w, rq: rq}
-		rq.st = s.m.Load(w, r)
+		s.m.LoadInto(&rq.st, w, r)
 		rq.id = &rq.st
 		rq.req = r.WithContext(rq)
 		next.ServeHTTP(&rq.rw, rq.req)

@@ -84,12 +84,14 @@ func (m *Manager[T]) Fresh(w http.ResponseWriter, r *http.Request, st *State[T],
 // present but refused is deleted and reported.
 func (m *Manager[T]) slidingFresh(w http.ResponseWriter, r *http.Request, st *State[T], now time.Time) (*token.Token[string], bool) {
 	bound := st.freshFor.String()
-	return openSlot(m, w, r, &m.fresh, now, func(_ *http.Request, tok *token.Token[string]) (token.Reason, error) {
+	tok := new(token.Token[string])
+	ok := openSlot(m, w, r, &m.fresh, now, func(_ *http.Request, tok *token.Token[string]) (token.Reason, error) {
 		if subtle.ConstantTimeCompare([]byte(tok.Data), []byte(bound)) == 1 {
 			return "", nil
 		}
 		return token.ReasonMismatch, errMismatch
-	})
+	}, tok)
+	return tok, ok
 }
 
 // rebindFresh carries the fresh token of the response, or else of the

@@ -25,9 +25,19 @@ import (
 // Load never fails: whatever the request carries, the worst outcome is an
 // anonymous State.
 func (m *Manager[T]) Load(w http.ResponseWriter, r *http.Request) State[T] {
+	var st State[T]
+	m.LoadInto(&st, w, r)
+	return st
+}
+
+// LoadInto is [Manager.Load] into *st, for a caller that keeps the State
+// inside a larger value (such as a request's context): the token opened
+// then shares that value's allocation. It overwrites *st.
+func (m *Manager[T]) LoadInto(st *State[T], w http.ResponseWriter, r *http.Request) {
 	now := m.now()
-	st := State[T]{m: m, r: r}
-	if tok, ok := openSlot(m, w, r, &m.auth, now, m.validate); ok {
+	*st = State[T]{m: m, r: r}
+	if openSlot(m, w, r, &m.auth, now, m.validate, &st.opened) {
+		tok := &st.opened
 		st.Level, st.Data, st.Auth, st.freshFor = Authenticated, tok.Data, tok.Claims, tok.ID
 	}
 	// An authenticated request does not need the remember token: leaving
@@ -35,21 +45,20 @@ func (m *Manager[T]) Load(w http.ResponseWriter, r *http.Request) State[T] {
 	// re-sealed under a newer key, or cleared) once the visitor is only
 	// remembered again, such as after the browser restarts, or when
 	// State.RememberMe asks.
-	if st.Level == Anonymous {
-		if tok, ok := openSlot(m, w, r, &m.remember, now, m.validate); ok {
-			st.Level, st.Data, st.Remember, st.rememberChecked = Remembered, tok.Data, tok.Claims, true
-			if w != nil && m.stale(tok.Claims, now) {
-				// Drain old keys: re-seal under the primary, same expiry.
-				if raw, c, err := m.sealRemember(tok.Data, now, tok.Expiry); err == nil && m.remember.c.Write(w, r, raw, tok.Expiry.Sub(now)) == nil {
-					st.Remember = c
-				}
+	if st.Level == Anonymous && openSlot(m, w, r, &m.remember, now, m.validate, &st.opened) {
+		tok := &st.opened
+		st.Level, st.Data, st.Remember, st.rememberChecked = Remembered, tok.Data, tok.Claims, true
+		if w != nil && m.stale(tok.Claims, now) {
+			// Drain old keys: re-seal under the primary, same expiry.
+			if raw, c, err := m.sealRemember(tok.Data, now, tok.Expiry); err == nil && m.remember.c.Write(w, r, raw, tok.Expiry.Sub(now)) == nil {
+				st.Remember = c
 			}
 		}
 	}
+	st.opened = token.Token[T]{}
 	if w != nil && st.Level == Authenticated {
-		m.renew(w, r, &st, now)
+		m.renew(w, r, st, now)
 	}
-	return st
 }
 
 // validate is the check of auth and remember tokens: Config.Validate.

@@ -123,7 +123,7 @@ func (m *Manager[T]) Update(w http.ResponseWriter, r *http.Request, st *State[T]
 // It returns [ErrNotKnown] for an anonymous visitor.
 func (m *Manager[T]) Reauthenticate(w http.ResponseWriter, r *http.Request) (*State[T], error) {
 	st := new(State[T])
-	*st = m.Load(nil, r)
+	m.LoadInto(st, nil, r)
 	if !st.Known() {
 		return nil, ErrNotKnown
 	}

@@ -24,25 +24,26 @@ type Rejection struct {
 // reason.
 type check[V any] func(r *http.Request, tok *token.Token[V]) (token.Reason, error)
 
-// openSlot reads and opens the cookie of s. A cookie that is present but
-// refused (unreadable, not a token of s, or refused by check) is, when w is
-// not nil, deleted and reported: the one path every refusal takes.
-func openSlot[T, V any](m *Manager[T], w http.ResponseWriter, r *http.Request, s *cookieToken[V], now time.Time, chk check[V]) (*token.Token[V], bool) {
+// openSlot reads the cookie of s and opens it into *dst. A cookie that is
+// present but refused (unreadable, not a token of s, or refused by check)
+// is, when w is not nil, deleted and reported: the one path every refusal
+// takes. dst is the caller's, so that a State keeps the token it opened
+// in its own allocation.
+func openSlot[T, V any](m *Manager[T], w http.ResponseWriter, r *http.Request, s *cookieToken[V], now time.Time, chk check[V], dst *token.Token[V]) bool {
 	rej := Rejection{Cookie: s.c.Name()}
 	raw, err := s.c.Read(r)
 	if errors.Is(err, cookie.ErrNotFound) && (w == nil || !presentEmpty(r, s.c.Name())) {
-		return nil, false
+		return false
 	}
 	if err == nil {
-		var tok *token.Token[V]
-		if tok, err = s.codec.Open(raw, now); err == nil {
+		if err = s.codec.OpenInto(dst, raw, now); err == nil {
 			if chk == nil {
-				return tok, true
+				return true
 			}
-			if rej.Reason, rej.Err = chk(r, tok); rej.Err == nil {
-				return tok, true
+			if rej.Reason, rej.Err = chk(r, dst); rej.Err == nil {
+				return true
 			}
-			rej.KeyID = tok.KeyID
+			rej.KeyID = dst.KeyID
 		}
 	}
 	if err != nil {
@@ -52,7 +53,7 @@ func openSlot[T, V any](m *Manager[T], w http.ResponseWriter, r *http.Request, s
 		s.c.Delete(w, r)
 		m.report(r.Context(), rej)
 	}
-	return nil, false
+	return false
 }
 
 // presentEmpty reports whether r carries the cookie name with an empty

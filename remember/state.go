@@ -56,6 +56,9 @@ type State[T any] struct {
 	r *http.Request
 	// rememberChecked: RememberMe's answer is known (Remember tells).
 	rememberChecked bool
+	// opened is where Load and RememberMe open a token, so that it
+	// shares the State's allocation; it is cleared once read.
+	opened token.Token[T]
 	// freshFor is the id of the auth token the request carried: the one
 	// its fresh token must be bound to, even after a renewal replaced it.
 	freshFor token.ID
@@ -83,9 +86,10 @@ func (s *State[T]) RememberMe() bool {
 	}
 	if !s.rememberChecked && s.m != nil && s.r != nil && s.Level == Authenticated {
 		s.rememberChecked = true
-		if tok, ok := openSlot(s.m, nil, s.r, &s.m.remember, s.m.now(), s.m.validate); ok {
-			s.Remember = tok.Claims
+		if openSlot(s.m, nil, s.r, &s.m.remember, s.m.now(), s.m.validate, &s.opened) {
+			s.Remember = s.opened.Claims
 		}
+		s.opened = token.Token[T]{}
 	}
 	return !s.Remember.ID.IsZero()
 }

@@ -1,7 +1,10 @@
 package token
 
 import (
+	"hash/maphash"
+	"math/bits"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -18,55 +21,104 @@ const DefaultCacheSize = 1024
 // passed are stored; a hit checks the times again and decodes the data
 // afresh from the stored JSON, so no two requests share a Data.
 //
+// A token is stored the second time it opens, not the first (a
+// "doorkeeper", as in TinyLFU): a visitor seen once, or a crowd larger
+// than the cache passing through it, would otherwise pay for a copy and
+// evict a returning visitor on every request, for nothing. The doorkeeper
+// is a table of the hashes of tokens opened once; a collision only
+// stores a token a request early.
+//
 // It holds at most max entries, each a copy of the token and of the
-// data's JSON, both at most the codec's MaxLength:
-// max × (2 × MaxLength + about 200) bytes in all. A full cache forgets a
-// random entry.
+// data's JSON, both at most the codec's MaxLength, in one allocation:
+// max × (2 × MaxLength + about 200) bytes in all, plus 8 bytes per
+// doorkeeper slot (the power of two at or above max). A full cache forgets
+// a random entry.
 type openCache struct {
-	mu  sync.Mutex
-	m   map[string]*opened
-	max int
+	mu sync.Mutex
+	// m holds the entries by the token's encoded tag (the last tagLen
+	// bytes, a string view of the entry's own copy): a short key that
+	// costs little to hash, where the token may be several kilobytes.
+	// A hit also compares the whole token.
+	m    map[string]opened
+	max  int
+	seed maphash.Seed
+	door []atomic.Uint64 // hashes of tags opened once, by hash modulo len
 }
 
-// opened is a token the codec opened: its key, claims and data's JSON.
+// opened is a token the codec opened: the token, its key, claims and
+// data's JSON. raw and data share one allocation that nothing writes
+// after the copy, so a decoder may alias data.
 type opened struct {
+	raw  string
 	k    *key
 	cl   Claims
-	data []byte // read-only
+	data []byte
 }
 
 func newOpenCache(max int) *openCache {
 	if max <= 0 {
 		return nil
 	}
-	return &openCache{m: make(map[string]*opened, min(max, 64)), max: max}
+	slots := 1 << bits.Len(uint(max-1)) // the power of two at or above max
+	return &openCache{
+		m:    make(map[string]opened, min(max, 64)),
+		max:  max,
+		seed: maphash.MakeSeed(),
+		door: make([]atomic.Uint64, slots),
+	}
 }
 
-// get returns the entry of raw, or nil. It is nil-safe.
-func (oc *openCache) get(raw string) *opened {
+// tagOf returns the encoded tag of the token raw (shape checked it).
+func tagOf(raw string) string { return raw[len(raw)-tagLen:] }
+
+// get returns the entry of raw, if there is one. It is nil-safe.
+func (oc *openCache) get(raw string) (opened, bool) {
 	if oc == nil {
-		return nil
+		return opened{}, false
 	}
 	oc.mu.Lock()
-	e := oc.m[raw]
+	e, ok := oc.m[tagOf(raw)]
 	oc.mu.Unlock()
-	return e
+	// Not constant time, and need not be: the entry's token is authentic
+	// and the caller holds one with the same tag, so it is either the
+	// same token or a forgery that a full Open refuses anyway.
+	return e, ok && e.raw == raw
 }
 
-// put stores what raw opened to, copying raw and data: raw is often a
-// slice of the request's whole Cookie header, which a key that aliased it
-// would keep alive (up to the server's header limit per entry). Both
-// copies share one allocation, which nothing writes after the copy: the
-// key is a string view of its first bytes, data the rest.
-func (oc *openCache) put(raw string, k *key, cl Claims, data []byte) {
+// admit reports whether raw opened before (so it is worth storing), and
+// notes that it opened now. It is nil-safe and takes no lock: a lost
+// race only delays storing a token by a request.
+func (oc *openCache) admit(raw string) bool {
 	if oc == nil {
-		return
+		return false
 	}
-	buf := make([]byte, len(raw)+len(data))
-	copy(buf, raw)
-	copy(buf[len(raw):], data)
-	stored := unsafe.String(unsafe.SliceData(buf), len(raw)) // buf is never written again
-	e := &opened{k: k, cl: cl, data: buf[len(raw):len(buf):len(buf)]}
+	h := maphash.String(oc.seed, tagOf(raw))
+	slot := &oc.door[h&uint64(len(oc.door)-1)]
+	if slot.Load() == h {
+		return true
+	}
+	slot.Store(h)
+	return false
+}
+
+// keep returns a copy of data that nothing will write, for a decoder that
+// aliases its input; with store, the copy shares one allocation with a copy
+// of raw, ready for put. raw is often a slice of the request's whole
+// Cookie header, which an entry that aliased it would keep alive (up to
+// the server's header limit per entry).
+func keep(raw string, data []byte, store bool) (rawCopy string, dataCopy []byte) {
+	n := 0
+	if store {
+		n = len(raw)
+	}
+	buf := make([]byte, n+len(data))
+	copy(buf, raw[:n])
+	copy(buf[n:], data)
+	return unsafe.String(unsafe.SliceData(buf), n), buf[n:len(buf):len(buf)]
+}
+
+// put stores what raw opened to; raw and data must come from keep.
+func (oc *openCache) put(raw string, k *key, cl Claims, data []byte) {
 	oc.mu.Lock()
 	defer oc.mu.Unlock()
 	if len(oc.m) >= oc.max {
@@ -75,34 +127,37 @@ func (oc *openCache) put(raw string, k *key, cl Claims, data []byte) {
 			break
 		}
 	}
-	oc.m[stored] = e
+	oc.m[tagOf(raw)] = opened{raw: raw, k: k, cl: cl, data: data}
 }
 
 // drop forgets raw, once it no longer opens (expired).
 func (oc *openCache) drop(raw string) {
 	oc.mu.Lock()
-	delete(oc.m, raw)
+	if e, ok := oc.m[tagOf(raw)]; ok && e.raw == raw {
+		delete(oc.m, tagOf(raw))
+	}
 	oc.mu.Unlock()
 }
 
 // fromCache answers Open from the cache if raw is there: the claims are
-// checked against now as on a miss, and the data is decoded into a new T.
-func (c *Codec[T]) fromCache(keys *keySet, raw string, now time.Time) (*Token[T], error, bool) {
-	e := keys.opened.get(raw)
-	if e == nil {
-		return nil, nil, false
+// checked against now as on a miss, and the data is decoded into dst's
+// Data, a new value.
+func (c *Codec[T]) fromCache(keys *keySet, raw string, now time.Time, dst *Token[T]) (err error, hit bool) {
+	e, ok := keys.opened.get(raw)
+	if !ok {
+		return nil, false
 	}
 	if err := c.checkTimes(keys, e.k, e.cl, now); err != nil {
 		if ReasonOf(err) == ReasonExpired {
 			keys.opened.drop(raw)
 		}
-		return nil, err, true
+		return err, true
 	}
-	t, ok := newToken[T](e.cl, e.data)
-	if !ok { // it decoded before: never happens
+	dst.Claims = e.cl
+	if !c.decodeData(e.data, true, &dst.Data) { // it decoded before: never happens
 		e.k.use.reject(ReasonBadClaims)
-		return nil, errBadClaims, true
+		return errBadClaims, true
 	}
 	e.k.use.open()
-	return t, nil, true
+	return nil, true
 }

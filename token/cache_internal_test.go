@@ -1,31 +1,45 @@
 package token
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
+
+	"github.com/sessionless/sessionless/keyring"
 )
+
+// fakeToken returns a string shaped enough for the cache (longer than a
+// tag) whose tag is tag, padded to tagLen, after body.
+func fakeToken(body, tag string) string {
+	return body + "." + tag + strings.Repeat("t", tagLen-len(tag))
+}
+
+// putFake stores raw the way read does: through keep, then put.
+func putFake(oc *openCache, raw string) {
+	stored, data := keep(raw, []byte(`{}`), true)
+	oc.put(stored, &key{id: "k"}, Claims{}, data)
+}
 
 // TestCacheBound: the cache never holds more than its size.
 func TestCacheBound(t *testing.T) {
 	oc := newOpenCache(3)
-	k := &key{id: "k"}
 	for i := range 10 {
-		oc.put(string(rune('a'+i)), k, Claims{}, []byte(`{}`))
+		putFake(oc, fakeToken("body", string(rune('a'+i))))
 		if len(oc.m) > 3 {
 			t.Fatalf("after %d puts the cache holds %d entries; want at most 3", i+1, len(oc.m))
 		}
 	}
-	if oc.get("j") == nil {
+	if _, ok := oc.get(fakeToken("body", "j")); !ok {
 		t.Errorf("the last token put is not in the cache")
 	}
 	if newOpenCache(0) != nil || newOpenCache(-1) != nil {
 		t.Errorf("a cache of size 0 or less is not nil")
 	}
 	var off *openCache
-	off.put("x", k, Claims{}, nil)
-	if off.get("x") != nil {
-		t.Errorf("a nil cache returned an entry")
+	if _, ok := off.get("x"); ok || off.admit("x") {
+		t.Errorf("a nil cache returned an entry or admitted a token")
 	}
 }
 
@@ -34,15 +48,110 @@ func TestCacheBound(t *testing.T) {
 // header (a visitor could otherwise pin a megabyte of header per entry).
 func TestCacheKeyCopied(t *testing.T) {
 	oc := newOpenCache(4)
-	header := "pad=" + strings.Repeat("x", 1<<16) + "; tok=TOKEN"
-	raw := header[len(header)-len("TOKEN"):]
-	oc.put(raw, &key{id: "k"}, Claims{}, []byte(`{}`))
-	for stored := range oc.m {
-		if unsafe.StringData(stored) == unsafe.StringData(raw) {
-			t.Errorf("the cache's key aliases the caller's string (and so the whole header)")
+	raw := fakeToken("TOKEN", "tag")
+	header := "pad=" + strings.Repeat("x", 1<<16) + "; tok=" + raw
+	raw = header[len(header)-len(raw):]
+	putFake(oc, raw)
+	header, raw = "", strings.Clone(raw)
+	for tag, e := range oc.m {
+		for _, s := range []string{tag, e.raw} {
+			if unsafe.StringData(s) == unsafe.StringData(raw) {
+				t.Errorf("the cache aliases the caller's string (and so the whole header)")
+			}
 		}
 	}
-	if oc.get(raw) == nil {
+	if _, ok := oc.get(raw); !ok {
 		t.Errorf("the token put is not in the cache")
+	}
+}
+
+// TestCacheSameTagOtherToken: the cache is keyed by the tag, but only the
+// byte-identical token hits; drop forgets only that token.
+func TestCacheSameTagOtherToken(t *testing.T) {
+	oc := newOpenCache(4)
+	raw := fakeToken("body", "tag")
+	putFake(oc, raw)
+	forged := fakeToken("bodX", "tag")
+	if _, ok := oc.get(forged); ok {
+		t.Errorf("a token with the same tag and another body hit the cache")
+	}
+	oc.drop(forged)
+	if _, ok := oc.get(raw); !ok {
+		t.Errorf("dropping another token with the same tag forgot the stored one")
+	}
+	oc.drop(raw)
+	if _, ok := oc.get(raw); ok {
+		t.Errorf("the dropped token is still in the cache")
+	}
+}
+
+// TestCacheDoorkeeper: a token is admitted the second time it opens, not
+// the first; a crowd of tokens opened once admits none of them.
+func TestCacheDoorkeeper(t *testing.T) {
+	oc := newOpenCache(64)
+	raw := fakeToken("body", "once")
+	if oc.admit(raw) {
+		t.Errorf("a token opened for the first time was admitted")
+	}
+	if !oc.admit(raw) {
+		t.Errorf("a token opened for the second time was not admitted")
+	}
+	admitted := 0
+	for i := range 10_000 {
+		if oc.admit(fakeToken("body", fmt.Sprintf("crowd%06d", i))) {
+			admitted++
+		}
+	}
+	if admitted != 0 {
+		t.Errorf("%d of a crowd of 10 000 tokens, each opened once, were admitted; want 0", admitted)
+	}
+}
+
+// TestKeepCopies: keep's copies share nothing with their sources, and the
+// data copy cannot grow into anything else.
+func TestKeepCopies(t *testing.T) {
+	raw, data := "raw-token", []byte(`{"a":1}`)
+	for _, store := range []bool{false, true} {
+		r, d := keep(raw, data, store)
+		data[0] = 'X'
+		if string(d) != `{"a":1}` || cap(d) != len(d) {
+			t.Errorf("keep(store %v) data = %q (cap %d); want a copy of its own", store, d, cap(d))
+		}
+		data[0] = '{'
+		if want := map[bool]string{false: "", true: raw}[store]; r != want {
+			t.Errorf("keep(store %v) raw = %q; want %q", store, r, want)
+		}
+	}
+}
+
+// TestCacheStoresSecondOpen: through Open, a token enters the cache the
+// second time it opens, and a hit gives a Data of its own.
+func TestCacheStoresSecondOpen(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	ring, err := keyring.New([]keyring.Key{keyring.GenerateKey(now.Add(-time.Hour), now.Add(-time.Hour))}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New[struct{ Roles []string }](ring, Config{Purpose: "auth"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := c.Seal(Params{IssuedAt: now, Expiry: now.Add(time.Hour)}, struct{ Roles []string }{[]string{"member"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := c.keys()
+	for i, want := range []bool{false, true, true} {
+		tok, err := c.Open(raw, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, stored := keys.opened.get(raw); stored != want {
+			t.Errorf("after Open %d the token is stored: %v; want %v", i+1, stored, want)
+		}
+		tok.Data.Roles[0] = "admin"
+	}
+	if tok, err := c.Open(raw, now); err != nil || tok.Data.Roles[0] != "member" {
+		t.Errorf("Open from the cache = %+v, %v; want the roles sealed", tok, err)
 	}
 }

@@ -31,21 +31,46 @@ var maxHeaderB64 = b64.EncodedLen(maxHeaderJSON)
 // documentation for the checks and their order. Every failure before the
 // authentication tag verifies is [ErrInvalid]; then a [*TimeError]
 // matching [ErrExpired], [ErrNotYetValid] or [ErrRevoked]. The data is
-// decoded (with go-json-experiment/json) only after every check passed,
-// into a new value on every call (a token found in the codec's cache
-// included, see [Config.CacheSize]).
+// decoded only after every check passed, into a new value on every call (a
+// token found in the codec's cache included, see [Config.CacheSize]).
 func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
+	return c.open(raw, now, nil)
+}
+
+// OpenInto is [Codec.Open] into *dst, for a caller that keeps the token
+// inside a larger value (one allocation less per request). It overwrites
+// *dst whatever the outcome; after an error *dst holds nothing of raw.
+func (c *Codec[T]) OpenInto(dst *Token[T], raw string, now time.Time) error {
+	*dst = Token[T]{}
+	_, err := c.open(raw, now, dst)
+	if err != nil {
+		*dst = Token[T]{}
+	}
+	return err
+}
+
+// open is Open into dst, or into a new Token if dst is nil: a refusal
+// then allocates nothing.
+func (c *Codec[T]) open(raw string, now time.Time, dst *Token[T]) (*Token[T], error) {
 	keys, err := c.keys()
 	if err != nil {
 		return nil, err
 	}
-	d, ok := c.shape(raw) // first: the cache hashes raw
+	d, ok := c.shape(raw)
 	if !ok {
 		keys.use.reject(ReasonMalformed)
 		return nil, errMalformed
 	}
-	if t, err, hit := c.fromCache(keys, raw, now); hit {
-		return t, err
+	if keys.opened != nil {
+		if _, hit := keys.opened.get(raw); hit {
+			if dst == nil {
+				dst = new(Token[T])
+			}
+			if err, _ := c.fromCache(keys, raw, now, dst); err != nil {
+				return nil, err
+			}
+			return dst, nil
+		}
 	}
 	w := getWork()
 	defer putWork(w)
@@ -53,36 +78,59 @@ func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.read(keys, k, raw, pt, now, false)
+	return c.read(keys, k, raw, pt, now, false, dst)
 }
 
 // read checks the claims of the authentic plaintext pt of raw at now and
-// decodes its data; with scan, the claims parser scans the data
-// (parseClaims). A token that opens is remembered in the cache.
-func (c *Codec[T]) read(keys *keySet, k *key, raw string, pt []byte, now time.Time, scan bool) (*Token[T], error) {
+// decodes its data into dst (or a new Token); with scan, the claims parser
+// scans the data (parseClaims). A token that opens a second time is
+// remembered in the cache (see openCache).
+func (c *Codec[T]) read(keys *keySet, k *key, raw string, pt []byte, now time.Time, scan bool, dst *Token[T]) (*Token[T], error) {
 	cl, data, tentative, err := c.claims(keys, k, pt, now, scan)
 	if err != nil {
 		return nil, err
 	}
-	t, ok := newToken[T](cl, data)
-	if !ok && tentative {
-		return c.read(keys, k, raw, pt, now, true) // the data was not last, or the object is malformed
+	// pt is the pooled work buffer: a decoder that aliases its input, or
+	// the cache, needs a copy that nothing will write.
+	store := keys.opened.admit(raw)
+	kept, stored := data, ""
+	if store || c.fast != nil {
+		stored, kept = keep(raw, data, store)
 	}
-	if !ok {
+	if dst == nil {
+		dst = new(Token[T])
+	}
+	if !c.decodeData(kept, c.fast != nil, &dst.Data) {
+		var zero T
+		dst.Data = zero
+		if tentative {
+			return c.read(keys, k, raw, pt, now, true, dst) // the data was not last, or the object is malformed
+		}
 		// Authentic, so ours or a key holder's, but not a T.
 		k.use.reject(ReasonBadClaims)
 		return nil, errBadClaims
 	}
 	k.use.open()
-	keys.opened.put(raw, k, cl, data)
-	return t, nil
+	if store {
+		keys.opened.put(stored, k, cl, kept)
+	}
+	dst.Claims = cl
+	return dst, nil
 }
 
-// newToken returns a token of the claims cl with data decoded into a new
-// T, or false if data is not one JSON value of a T.
-func newToken[T any](cl Claims, data []byte) (*Token[T], bool) {
-	t := &Token[T]{Claims: cl}
-	return t, jsonv2.Unmarshal(data, &t.Data, decodeOptions) == nil
+// decodeData decodes the JSON data into *v, which is the zero T, and
+// reports whether it is one JSON value of a T. The fast decoder, whose
+// strings alias data, runs only on data that nothing will write
+// (immutable); whatever it does not decide, go-json-experiment/json does.
+func (c *Codec[T]) decodeData(data []byte, immutable bool, v *T) bool {
+	if immutable && c.fast != nil {
+		if c.fast.Decode(data, v) {
+			return true
+		}
+		var zero T
+		*v = zero
+	}
+	return jsonv2.Unmarshal(data, v, decodeOptions) == nil
 }
 
 // dots are the positions of a token's four dots.

@@ -237,6 +237,14 @@ type Codec[T any] struct {
 	hdr       atomic.Pointer[encodedHeader] // of the last key that sealed
 	vals      sync.Pool                     // of *T, to encode data without copying it to the heap
 	check     dataCheck                     // what Seal checks of the encoded data
+	fast      fastDecoder[T]                // decodes the plain payload types; nil for others
+}
+
+// fastDecoder decodes a payload type faster than go-json-experiment/json,
+// with strings that alias the data. Decode reports false for what it does
+// not decide, and go-json-experiment/json then does.
+type fastDecoder[T any] interface {
+	Decode(data []byte, v *T) bool
 }
 
 // New returns a Codec for cfg.Purpose under the keys of src.

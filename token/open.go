@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"strings"
 	"time"
+	"unsafe"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -161,8 +162,10 @@ func (c *Codec[T]) shape(raw string) (dots, bool) {
 // authenticate decodes the token (in w) and authenticates it under the
 // key its kid names: it returns the key and the plaintext, or the refusal.
 func (c *Codec[T]) authenticate(keys *keySet, w *work, raw string, d dots) (*key, []byte, error) {
-	w.in = append(w.in[:0], raw...) // encoding/base64 decodes from []byte
-	in := w.in
+	// encoding/base64 decodes from a []byte, and only reads it: a view of
+	// raw's bytes saves copying the token (kilobytes when chunked).
+	// Nothing writes through in.
+	in := unsafe.Slice(unsafe.StringData(raw), len(raw))
 	kid, ok := decodeParts(w, in, d)
 	if !ok {
 		return fail(keys, errMalformed)

@@ -33,7 +33,6 @@ type work struct {
 	scratch [keywrap.ScratchSize]byte
 	hdr     [maxHeaderJSON]byte
 
-	in  []byte        // the token being opened
 	buf []byte        // plaintext, then ciphertext and tag
 	out []byte        // the token being written
 	app appender      // where enc writes: the plaintext being built
@@ -73,10 +72,10 @@ func putWork(w *work) {
 	clear(w.rnd[:])
 	clear(w.cek[:])
 	clear(w.buf)
-	if cap(w.buf) > maxPooled || cap(w.in) > maxPooled || cap(w.out) > maxPooled {
+	if cap(w.buf) > maxPooled || cap(w.out) > maxPooled {
 		return
 	}
-	w.in, w.buf, w.out = w.in[:0], w.buf[:0], w.out[:0]
+	w.buf, w.out = w.buf[:0], w.out[:0]
 	workPool.Put(w)
 }
 

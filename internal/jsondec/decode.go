@@ -1,0 +1,251 @@
+package jsondec
+
+import (
+	"reflect"
+	"unsafe"
+)
+
+// Decode decodes data, which must hold one JSON value, into *v, which must
+// be the zero value of T, and reports whether it decided.
+//
+// Strings in *v alias data: the caller must never modify data afterwards
+// (nor reuse its buffer), or the decoded strings change with it.
+//
+// It returns false when it did not decide: the input is outside what it
+// handles, or jsonv2 would refuse it. *v is then in an unspecified state
+// (partly decoded): the caller must reset it to the zero value and decode
+// with jsonv2.
+func (d *Decoder[T]) Decode(data []byte, v *T) bool {
+	s := scanner{data: data}
+	if !s.value(d.root, unsafe.Pointer(v)) {
+		return false
+	}
+	s.skipSpace()
+	return s.i == len(s.data)
+}
+
+// scanner is the input and the position of the next byte to read.
+type scanner struct {
+	data []byte
+	i    int
+}
+
+// skipSpace skips JSON whitespace.
+func (s *scanner) skipSpace() {
+	for s.i < len(s.data) && isSpace(s.data[s.i]) {
+		s.i++
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+
+// next skips whitespace and returns the next byte without consuming it, or
+// 0 at the end of the input.
+func (s *scanner) next() byte {
+	s.skipSpace()
+	if s.i < len(s.data) {
+		return s.data[s.i]
+	}
+	return 0
+}
+
+// consume skips whitespace and the byte c, and reports whether c was next.
+func (s *scanner) consume(c byte) bool {
+	if s.next() != c {
+		return false
+	}
+	s.i++
+	return true
+}
+
+// literal consumes lit (true, false or null) if it is next.
+func (s *scanner) literal(lit string) bool {
+	if len(s.data)-s.i < len(lit) || string(s.data[s.i:s.i+len(lit)]) != lit {
+		return false
+	}
+	s.i += len(lit)
+	return true
+}
+
+// value decodes the next value by plan n into the zero value at p. A JSON
+// null leaves the zero value, as jsonv2 sets it.
+func (s *scanner) value(n *node, p unsafe.Pointer) bool {
+	c := s.next()
+	if c == 'n' {
+		return s.literal("null")
+	}
+	switch n.kind {
+	case kindBool:
+		return s.bool(c, p)
+	case kindInt:
+		return s.int(n.bits, p)
+	case kindUint:
+		return s.uint(n.bits, p)
+	case kindFloat:
+		return s.float(n.bits, p)
+	case kindString:
+		str, ok := s.string()
+		*(*string)(p) = str
+		return ok
+	case kindStruct:
+		return c == '{' && s.object(n, p)
+	case kindSlice:
+		return c == '[' && s.array(n, p)
+	case kindPointer:
+		// A typed allocation, so that the GC knows what the new value
+		// holds; reflect.New is the only way to get one for a type known
+		// at run time.
+		e := reflect.New(n.typ).UnsafePointer()
+		*(*unsafe.Pointer)(p) = e
+		return s.value(n.elem, e)
+	}
+	return false
+}
+
+// bool decodes true or false, starting with c.
+func (s *scanner) bool(c byte, p unsafe.Pointer) bool {
+	if c == 't' {
+		*(*bool)(p) = true
+		return s.literal("true")
+	}
+	return s.literal("false")
+}
+
+// object decodes a JSON object into the struct at p. Members must be
+// fields of the struct, each at most once, with unescaped names.
+func (s *scanner) object(n *node, p unsafe.Pointer) bool {
+	s.i++ // '{'
+	if s.consume('}') {
+		return true
+	}
+	var seen uint64
+	hint := 0 // encoding/json writes the fields in declaration order
+	for {
+		if s.next() != '"' {
+			return false
+		}
+		j := n.lookup(s.name(), hint)
+		if j < 0 || seen&(1<<j) != 0 {
+			return false // unknown (jsonv2 skips or folds case) or repeated
+		}
+		seen |= 1 << j
+		hint = j + 1
+		f := &n.fields[j]
+		if !s.consume(':') || !s.value(f.node, unsafe.Add(p, f.offset)) {
+			return false
+		}
+		switch s.next() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// name consumes the member name that starts at s.i (a quote) and returns
+// its raw bytes, or nil if it has an escape, a control byte or no end.
+// A name with other invalid bytes matches no field, whose names are valid
+// UTF-8.
+func (s *scanner) name() []byte {
+	start := s.i + 1
+	for i := start; i < len(s.data); i++ {
+		switch c := s.data[i]; {
+		case c == '"':
+			s.i = i + 1
+			return s.data[start:i]
+		case c == '\\' || c < 0x20:
+			return nil
+		}
+	}
+	return nil
+}
+
+// lookup returns the index of the field named name, trying hint first,
+// or -1.
+func (n *node) lookup(name []byte, hint int) int {
+	if hint < len(n.fields) && n.fields[hint].name == string(name) {
+		return hint
+	}
+	for j := range n.fields {
+		if n.fields[j].name == string(name) {
+			return j
+		}
+	}
+	return -1
+}
+
+// array decodes a JSON array into the slice at p, allocated once at its
+// exact length.
+func (s *scanner) array(n *node, p unsafe.Pointer) bool {
+	s.i++ // '['
+	count, ok := countElements(s.data[s.i:])
+	if !ok {
+		return false
+	}
+	h := (*sliceHeader)(p)
+	if count == 0 {
+		h.data = unsafe.Pointer(&emptyArray)
+		return s.consume(']')
+	}
+	// Grow allocates the backing array typed (GC-correct) and zeroed,
+	// without a second allocation for a slice header as MakeSlice has.
+	reflect.NewAt(n.typ, p).Elem().Grow(count)
+	h.len = count
+	for k := range count {
+		if k > 0 && !s.consume(',') {
+			return false
+		}
+		if !s.value(n.elem, unsafe.Add(h.data, uintptr(k)*n.elemSize)) {
+			return false
+		}
+	}
+	return s.consume(']')
+}
+
+// countElements returns the number of elements of the array whose body
+// (after the '[') starts b: the values outside nested values and strings.
+// It validates only what bounds the count by the input's length (no empty
+// element): decoding the elements validates the rest, and fails if the
+// count does not match them. It reports false if the array does not end.
+func countElements(b []byte) (int, bool) {
+	depth, count, inElement := 0, 0, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if isSpace(c) {
+			continue
+		}
+		if depth == 0 {
+			switch c {
+			case ',':
+				if !inElement {
+					return 0, false
+				}
+				count, inElement = count+1, false
+				continue
+			case ']':
+				if inElement {
+					return count + 1, true
+				}
+				return 0, count == 0 // [] or a trailing comma
+			}
+			inElement = true
+		}
+		switch c {
+		case '"':
+			if i = stringEnd(b, i+1); i < 0 {
+				return 0, false
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth--; depth < 0 {
+				return 0, false // a '}' closing the array
+			}
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,153 @@
+package jsondec
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sessionless/sessionless/internal/benchdata"
+)
+
+// decodeOptions are token.Open's options for jsonv2 (token/open.go), the
+// decoder whose results Decode must reproduce.
+var decodeOptions = jsonv2.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+
+// Visitor is the session data of bench/ (payload_test.go): a user and the
+// pages recently viewed.
+type Visitor struct {
+	ID     int64    `json:"id"`
+	Name   string   `json:"name"`
+	Email  string   `json:"email"`
+	Phone  string   `json:"phone"`
+	Roles  []string `json:"roles"`
+	Recent []Item   `json:"recent,omitempty"`
+}
+
+// Item is one page a visitor viewed.
+type Item struct {
+	ID    int64  `json:"id"`
+	Title string `json:"title"`
+	Path  string `json:"path"`
+}
+
+// Label and Count are named types of supported kinds.
+type (
+	Label string
+	Count int16
+)
+
+// Scalars has a field of every scalar kind, named types, pointers and
+// every accepted form of tag.
+type Scalars struct {
+	B    bool    `json:"b"`
+	I    int     `json:"i,omitempty"`
+	I8   int8    `json:"i8,omitzero"`
+	I16  int16   `json:"i16,omitempty,omitzero"`
+	I32  int32   `json:"i32"`
+	I64  int64   `json:"i64"`
+	U    uint    `json:"u"`
+	U8   uint8   `json:"u8"`
+	U16  uint16  `json:"u16"`
+	U32  uint32  `json:"u32"`
+	U64  uint64  `json:"u64"`
+	F32  float32 `json:"f32"`
+	F64  float64 `json:"f64"`
+	S    string  `json:"s"`
+	L    Label   `json:"l"`
+	C    Count
+	Skip map[string]int `json:"-"`
+	PI   *int           `json:"pi"`
+	PPS  **string       `json:"pps"`
+	PS   *Scalars2      `json:"ps"`
+	Odd  int            `json:"a-b.c d"`
+	_    int            // ignored: unexported, untagged
+}
+
+// Scalars2 is the element of a pointer.
+type Scalars2 struct {
+	N []int `json:"n"`
+}
+
+// Nested has nested slices and slices of pointers and structs.
+type Nested struct {
+	M  [][]int      `json:"m"`
+	PS []*string    `json:"ps"`
+	SS [][]Item     `json:"ss"`
+	F  []float64    `json:"f"`
+	B  []bool       `json:"b"`
+	U  []uint16     `json:"u"`
+	PV *[]*Visitor  `json:"pv"`
+	E  []struct{}   `json:"e"`
+	L  [][][]string `json:"l"`
+}
+
+// newVisitor returns benchdata's user as a Visitor with its JSON at least
+// size bytes long, by adding recently viewed pages.
+func newVisitor(size int) Visitor {
+	a := benchdata.Alice()
+	v := Visitor{ID: a.ID, Name: a.Name, Email: a.Email, Phone: a.Phone, Roles: a.Roles}
+	for j := 0; len(mustJSON(v)) < size; j++ {
+		v.Recent = append(v.Recent, Item{
+			ID:    1_000_000 + int64(j)*10_000,
+			Title: fmt.Sprintf("Page %03d seen by visitor 0042", j),
+			Path:  fmt.Sprintf("/shop/items/%03d-0042", j),
+		})
+	}
+	return v
+}
+
+// check decodes data into a T with Decode and with jsonv2 and fails t if
+// Decode decided differently from want, or decided and disagrees with
+// jsonv2.
+func jsonv2Unmarshal(data []byte, v any) error { return jsonv2.Unmarshal(data, v, decodeOptions) }
+
+func check[T any](t *testing.T, data string, want bool) {
+	t.Helper()
+	d := For[T]()
+	if d == nil {
+		t.Fatalf("For[%T]() = nil", *new(T))
+	}
+	var fast, slow T
+	got := d.Decode([]byte(data), &fast)
+	err := jsonv2.Unmarshal([]byte(data), &slow, decodeOptions)
+	if got != want {
+		t.Fatalf("Decode(%q) = %v, want %v (jsonv2: %v)", data, got, want, err)
+	}
+	if !got {
+		return
+	}
+	if err != nil {
+		t.Fatalf("Decode(%q) decided, but jsonv2 refuses it: %v", data, err)
+	}
+	if diff := cmp.Diff(slow, fast, cmp.AllowUnexported(Scalars{})); diff != "" {
+		t.Errorf("Decode(%q) differs from jsonv2 (-jsonv2 +Decode):\n%s", data, diff)
+	}
+}
+
+// testCase is an input and whether Decode should decide it.
+type testCase struct {
+	name   string
+	data   string
+	decide bool
+}
+
+// run runs check for each case, into a T.
+func run[T any](t *testing.T, cases []testCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { check[T](t, c.data, c.decide) })
+	}
+}
+
+// mustJSON is v in encoding/json's form, the form Seal writes.
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}

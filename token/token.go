@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sessionless/sessionless/internal/jsondec"
 	"github.com/sessionless/sessionless/keyring"
 )
 
@@ -270,6 +271,9 @@ func New[T any](src keyring.Source, cfg Config) (*Codec[T], error) {
 	}
 	c.vals.New = func() any { return new(T) }
 	c.check = checkFor(reflect.TypeFor[T]())
+	if d := jsondec.For[T](); d != nil { // a nil *Decoder in the interface would not be nil
+		c.fast = d
+	}
 	switch {
 	case c.maxLen == 0:
 		c.maxLen = DefaultMaxLength

@@ -19,9 +19,10 @@ import (
 // names still match exactly (case-sensitively), unlike encoding/json.
 //
 // The data is decoded with github.com/go-json-experiment/json, the
-// prototype of Go's encoding/json/v2: it decodes the benchmark payload in a
-// third of encoding/json's time with 3 allocations instead of 13 (see
-// BENCHMARKS.md), and decoding is most of the cost of Open.
+// prototype of Go's encoding/json/v2 (a third of encoding/json's time on
+// the benchmark payload), unless internal/jsondec, faster still on the
+// plain types, decides it first (decodeData); its results are those of
+// these options.
 var decodeOptions = jsonv2.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 
 // maxHeaderB64 is the longest encoded header Open decodes.

@@ -107,14 +107,16 @@ func (oc *openCache) admit(raw string) bool {
 // Cookie header, which an entry that aliased it would keep alive (up to
 // the server's header limit per entry).
 func keep(raw string, data []byte, store bool) (rawCopy string, dataCopy []byte) {
-	n := 0
-	if store {
-		n = len(raw)
+	if !store {
+		// The common miss: append allocates without zeroing first what it
+		// then overwrites (kilobytes, on every request of a large session).
+		kept := append([]byte(nil), data...)
+		return "", kept[:len(kept):len(kept)]
 	}
-	buf := make([]byte, n+len(data))
-	copy(buf, raw[:n])
-	copy(buf[n:], data)
-	return unsafe.String(unsafe.SliceData(buf), n), buf[n:len(buf):len(buf)]
+	buf := make([]byte, len(raw)+len(data))
+	copy(buf, raw)
+	copy(buf[len(raw):], data)
+	return unsafe.String(unsafe.SliceData(buf), len(raw)), buf[len(raw):len(buf):len(buf)]
 }
 
 // put stores what raw opened to; raw and data must come from keep.

@@ -1190,6 +1190,19 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
+// BenchmarkReadSmall reads a 200-byte value, the common unchunked session
+// token, from among a few other cookies.
+func BenchmarkReadSmall(b *testing.B) {
+	c := mustNew(b, cookie.Config{Name: authName})
+	r := request("theme=dark; __Host-auth=" + value(200) + "; lang=en; __Host-remember=" + value(120))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Read(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkReadChunked(b *testing.B) {
 	c := mustNew(b, cookie.Config{Name: authName})
 	j := jarOf(b, cookie.Config{Name: authName}, 3*part(len(authName)))

@@ -753,7 +753,7 @@ func TestRead(t *testing.T) { // E4, E5, quoting, chunk errors
 			if tt.header != "" {
 				r = request(tt.header)
 			}
-			got, err := c.Read(r)
+			got, err := checkRead(t, c, cookie.DefaultMaxChunks, r)
 			if got != tt.want || !errors.Is(err, tt.wantErr) {
 				t.Errorf("Read(%.100q) = %.100q, %v; want %q, %v", tt.header, got, err, tt.want, tt.wantErr)
 			}
@@ -781,7 +781,7 @@ func TestReadManyCookies(t *testing.T) { // E5
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := c.Read(request(tt.header))
+			got, err := checkRead(t, c, cookie.DefaultMaxChunks, request(tt.header))
 			if got != tt.want || !errors.Is(err, tt.wantErr) {
 				t.Errorf("Read(%d bytes) = %q, %v; want %q, %v", len(tt.header), got, err, tt.want, tt.wantErr)
 			}

@@ -20,8 +20,8 @@ func (c *Cookie) chunkIndex(name string) int {
 }
 
 // mayHaveChunks reports whether r's Cookie headers could hold a chunk: a
-// cheap test, without allocation, that lets the common request without
-// chunks skip parsing every cookie.
+// cheap test, without allocation, that lets Write and Delete skip the scan
+// on the common request without chunks.
 func (c *Cookie) mayHaveChunks(r *http.Request) bool {
 	if r == nil {
 		return false

@@ -235,3 +235,28 @@ func TestReadManyCookiesGODEBUG(t *testing.T) {
 		})
 	}
 }
+
+// TestReadAllocs checks that Read allocates nothing for a value in one
+// cookie, and only the joined value for a chunked one.
+func TestReadAllocs(t *testing.T) {
+	c := mustNew(t, cookie.Config{Name: authName})
+	chunked := jarOf(t, cookie.Config{Name: authName}, 3*part(len(authName))).request()
+	chunked.Header["Cookie"] = []string{"theme=dark; " + chunked.Header.Get("Cookie") + "; lang=en"}
+	tests := []struct {
+		name string
+		r    *http.Request
+		want float64
+	}{
+		{"one cookie", request("theme=dark; __Host-auth=" + value(200) + "; lang=en"), 0},
+		{"three chunks", chunked, 1},
+	}
+	for _, tt := range tests {
+		if got := testing.AllocsPerRun(100, func() {
+			if _, err := c.Read(tt.r); err != nil {
+				t.Fatal(err)
+			}
+		}); got != tt.want {
+			t.Errorf("%s: Read allocates %v times; want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -20,8 +20,8 @@ func (c *Cookie) chunkIndex(name string) int {
 }
 
 // mayHaveChunks reports whether r's Cookie headers could hold a chunk: a
-// cheap test, without allocation, that lets the common request without
-// chunks skip parsing every cookie.
+// cheap test, without allocation, that lets Write and Delete skip the scan
+// on the common request without chunks.
 func (c *Cookie) mayHaveChunks(r *http.Request) bool {
 	if r == nil {
 		return false
@@ -40,42 +40,28 @@ func (c *Cookie) requestChunks(r *http.Request) uint16 {
 	if !c.mayHaveChunks(r) {
 		return 0
 	}
-	var set uint16
-	s := scanCookies(r)
-	for {
-		name, raw, more := s.next()
-		if !more {
-			return set
-		}
-		if i := c.chunkIndex(name); i > 0 {
-			if _, _, _, ok := readValue(raw); ok { // net/http drops the others
-				set |= 1 << i
-			}
-		}
-	}
+	f := c.find(r)
+	return f.chunkSet()
 }
 
 // announcedChunks returns the chunks that the markers of r's base cookies
 // announce, as bits 1 to MaxChunksLimit.
 func (c *Cookie) announcedChunks(r *http.Request) uint16 {
-	if r == nil {
-		return 0
-	}
 	var set uint16
 	s := scanCookies(r)
-	for {
-		name, raw, more := s.next()
-		if !more {
-			return set
-		}
-		if name != c.name {
-			continue
-		}
-		v, _, _, ok := readValue(raw)
-		if n, marker := parseMarker(v); ok && marker && n <= MaxChunksLimit {
-			set |= (1<<(n+1) - 1) &^ 1 // bits 1..n
+	for s.pass() {
+		set = 0
+		for name, more := s.next(); more; name, more = s.next() {
+			if name != c.name {
+				continue
+			}
+			v, _, _, ok := s.value()
+			if n, marker := parseMarker(v); ok && marker && n <= MaxChunksLimit {
+				set |= (1<<(n+1) - 1) &^ 1 // bits 1..n
+			}
 		}
 	}
+	return set
 }
 
 // lowestBit returns the lowest index set in a chunk set, or 0 if it is empty.

@@ -753,7 +753,7 @@ func TestRead(t *testing.T) { // E4, E5, quoting, chunk errors
 			if tt.header != "" {
 				r = request(tt.header)
 			}
-			got, err := c.Read(r)
+			got, err := checkRead(t, c, cookie.DefaultMaxChunks, r)
 			if got != tt.want || !errors.Is(err, tt.wantErr) {
 				t.Errorf("Read(%.100q) = %.100q, %v; want %q, %v", tt.header, got, err, tt.want, tt.wantErr)
 			}
@@ -781,7 +781,7 @@ func TestReadManyCookies(t *testing.T) { // E5
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := c.Read(request(tt.header))
+			got, err := checkRead(t, c, cookie.DefaultMaxChunks, request(tt.header))
 			if got != tt.want || !errors.Is(err, tt.wantErr) {
 				t.Errorf("Read(%d bytes) = %q, %v; want %q, %v", len(tt.header), got, err, tt.want, tt.wantErr)
 			}
@@ -1182,6 +1182,19 @@ var smallToken = value(900)
 func BenchmarkRead(b *testing.B) {
 	c := mustNew(b, cookie.Config{Name: authName})
 	r := request("theme=dark; __Host-auth=" + smallToken + "; lang=en")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Read(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadSmall reads a 200-byte value, the common unchunked session
+// token, from among a few other cookies.
+func BenchmarkReadSmall(b *testing.B) {
+	c := mustNew(b, cookie.Config{Name: authName})
+	r := request("theme=dark; __Host-auth=" + value(200) + "; lang=en; __Host-remember=" + value(120))
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := c.Read(r); err != nil {

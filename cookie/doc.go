@@ -33,7 +33,10 @@
 // Set-Cookie per cookie name: a write or delete replaces whatever an earlier
 // call queued for the same name.
 //
-// Reading uses net/http's own Cookie header parser ([http.Request.CookiesNamed]).
+// Reading finds the cookies as net/http's [http.Request.CookiesNamed] does
+// (the same splitting, trimming, dropped values and bound on the number of
+// cookies), without building every cookie of the request: the cookie and its
+// chunks come from one pass over the Cookie header.
 // A name sent twice in one request is [ErrAmbiguous]: an attacker who can
 // plant a cookie for a parent domain or another path must not get to choose
 // which one the server sees. Names are compared exactly, so __HOST-auth is not

@@ -27,8 +27,9 @@ func header(t testing.TB, c *cookie.Cookie, v string) string {
 }
 
 // FuzzRead checks that Read never panics on any Cookie header, returns only
-// its own errors, and that whatever it returns survives another write and
-// read unchanged.
+// its own errors, reads the header as netHTTPRead does (one Cookie line per
+// line of h, and h as one line), and that whatever it returns survives
+// another write and read unchanged.
 func FuzzRead(f *testing.F) {
 	c := mustNew(f, fuzzConfig)
 	p := part(len(authName))
@@ -65,11 +66,18 @@ func FuzzRead(f *testing.F) {
 	f.Add("__Host-auth=\x00\xff\r\n")
 	// Over net/http's 3000-cookie limit (CVE-2025-58186).
 	f.Add(strings.Repeat("a=b;", 3000) + "__Host-auth=abc")
+	f.Add(strings.Replace(chunked, "; ", strings.Repeat(";", 2998), 1))
+	// Several lines; values that end in spaces or hold other bytes.
+	f.Add("__Host-auth.2=def\n__Host-auth=chunks-2 \n\n __Host-auth.1=abc ; x")
+	f.Add("__Host-auth=chunks-2; __Host-auth.1= abc; __Host-auth.2=a,b")
+	f.Add(`__Host-auth=chunks-2; __Host-auth.1=a\b; __Host-auth.1=ab; __Host-auth.2="c"`)
 
 	f.Fuzz(func(t *testing.T, h string) {
 		r := httptest.NewRequest(http.MethodGet, "https://example.com/", nil)
+		r.Header["Cookie"] = strings.Split(h, "\n")
+		checkRead(t, c, fuzzConfig.MaxChunks, r)
 		r.Header.Set("Cookie", h)
-		v, err := c.Read(r)
+		v, err := checkRead(t, c, fuzzConfig.MaxChunks, r)
 		if err != nil {
 			if v != "" {
 				t.Errorf("Read(%q) = %q, %v; want no value with an error", h, v, err)

@@ -14,65 +14,165 @@ const defaultMaxCookies = 3000
 // headerScanner walks the cookies of a request's Cookie headers as
 // net/http's Request.Cookies reads them (the same trimming and splitting),
 // without allocating: this package's one parser of the Cookie header. It
-// does not validate names (compare them with valid ones) or values (see
-// readValue). A request with more cookies than net/http reads by default
-// is handed to net/http itself, so that its GODEBUG setting decides.
-// FuzzLookup checks the result against net/http.
+// does not validate names (compare them with valid ones); it reads a
+// value only when asked (see value), so that the cookies of other names
+// cost one search for their ';'. FuzzLookup checks the result against
+// net/http. Use it as
+//
+//	s := scanCookies(r)
+//	for s.pass() {
+//		// reset what the loop gathers
+//		for name, ok := s.next(); ok; name, ok = s.next() { … }
+//	}
+//
+// reading every cookie of a pass.
 type headerScanner struct {
-	lines  []string       // Cookie header lines not yet read
-	line   string         // the rest of the current line
-	parsed []*http.Cookie // net/http's reading, past the bound
-	net    bool           // parsed is in use
+	r       *http.Request
+	lines   []string       // Cookie header lines not yet read
+	line    string         // the rest of the current line
+	pending bool           // line begins with the current cookie's value
+	count   int            // cookies net/http counts in the lines read so far
+	passes  int            // passes begun
+	parsed  []*http.Cookie // net/http's reading, past the bound
+	cur     *http.Cookie   // the current cookie of parsed
+	net     bool           // parsed is in use
 }
 
 func scanCookies(r *http.Request) headerScanner {
-	lines := r.Header["Cookie"]
-	count := 0
-	for _, line := range lines {
-		count += strings.Count(line, ";") + 1
+	s := headerScanner{r: r}
+	if r != nil {
+		s.lines = r.Header["Cookie"]
 	}
-	if count > defaultMaxCookies {
-		return headerScanner{parsed: r.Cookies(), net: true}
-	}
-	return headerScanner{lines: lines}
+	return s
 }
 
-// next returns the next cookie's name and raw value (with any quotes), or
-// ok false at the end.
-func (s *headerScanner) next() (name, raw string, ok bool) {
-	if s.net {
-		if len(s.parsed) == 0 {
-			return "", "", false
-		}
-		c := s.parsed[0]
-		s.parsed = s.parsed[1:]
-		if c.Quoted {
-			return c.Name, `"` + c.Value + `"`, true
-		}
-		return c.Name, c.Value, true
+// pass reports whether a pass over the cookies begins: the first, and a
+// second if the first crossed net/http's bound. net/http counts a
+// request's cookies before parsing them (strings.Count of ';', plus one,
+// per line) and reads none past defaultMaxCookies; the scanner counts
+// them as it goes, and a request over the bound is read again from
+// net/http's own parsing, so that its GODEBUG setting decides.
+func (s *headerScanner) pass() bool {
+	s.passes++
+	switch {
+	case s.passes == 1:
+		return true
+	case s.passes == 2 && s.count > defaultMaxCookies:
+		s.parsed, s.net = s.r.Cookies(), true
+		return true
 	}
-	for {
-		for s.line == "" {
+	return false
+}
+
+// next moves to the next cookie and returns its name, or ok false at the
+// end (or past the bound, which pass handles).
+func (s *headerScanner) next() (name string, ok bool) {
+	if s.net {
+		return s.nextParsed()
+	}
+	if s.pending {
+		s.skipValue()
+	}
+	for s.count <= defaultMaxCookies {
+		if s.line == "" {
 			if len(s.lines) == 0 {
-				return "", "", false
+				return "", false
 			}
 			s.line = textproto.TrimString(s.lines[0])
 			s.lines = s.lines[1:]
+			s.count++
+			continue
 		}
-		var part string
-		part, s.line, _ = strings.Cut(s.line, ";")
-		if part = textproto.TrimString(part); part != "" {
-			name, raw, _ = strings.Cut(part, "=")
-			return textproto.TrimString(name), raw, true
+		k := nameEnd(s.line)
+		name = textproto.TrimString(s.line[:k])
+		switch {
+		case k == len(s.line):
+			s.line = ""
+		case s.line[k] == ';':
+			s.line = s.line[k+1:]
+			s.count++
+		default: // '=': the value follows
+			s.line, s.pending = s.line[k+1:], true
+			return name, true
+		}
+		if name != "" {
+			return name, true // a cookie without '=' has an empty value
 		}
 	}
+	return "", false
 }
 
-// readValue reads a raw cookie value as net/http does: it removes a pair of
-// double quotes (quoted), and reports whether net/http reads the value at
-// all (ok) and whether it is made of RFC 6265 cookie-octets only (strict).
-// A value of cookie-octets is one net/http reads too, so the common case
-// scans the value once.
+func (s *headerScanner) nextParsed() (name string, ok bool) {
+	if len(s.parsed) == 0 {
+		return "", false
+	}
+	s.cur, s.parsed = s.parsed[0], s.parsed[1:]
+	return s.cur.Name, true
+}
+
+// nameEnd returns the index of the first '=' or ';' of line, or its length.
+func nameEnd(line string) int {
+	for i := 0; i < len(line); i++ {
+		if b := line[i]; b == '=' || b == ';' {
+			return i
+		}
+	}
+	return len(line)
+}
+
+// skipValue moves past the current cookie's value.
+func (s *headerScanner) skipValue() {
+	s.pending = false
+	i := strings.IndexByte(s.line, ';')
+	if i < 0 {
+		s.line = ""
+		return
+	}
+	s.line = s.line[i+1:]
+	s.count++
+}
+
+// value reads the current cookie's value as net/http does: it removes a
+// pair of double quotes (quoted), and reports whether net/http reads the
+// value at all (ok) and whether it is made of RFC 6265 cookie-octets only
+// (strict). Call it at most once per cookie.
+//
+// ';' is not a cookie-octet, so the search for a value's first byte that
+// is not one stops at the ';' that ends it: a strict value, the common
+// case, is found and validated in one pass. Any other value is read as
+// net/http reads it, by readValue.
+func (s *headerScanner) value() (v string, quoted, strict, ok bool) {
+	if s.net {
+		return s.cur.Value, s.cur.Quoted, validValue(s.cur.Value), true
+	}
+	if !s.pending {
+		return "", false, true, true
+	}
+	s.pending = false
+	i := invalidByte(s.line)
+	switch {
+	case i < 0: // the line is trimmed: no space ends it
+		v, s.line = s.line, ""
+		return v, false, true, true
+	case s.line[i] == ';':
+		v, s.line = s.line[:i], s.line[i+1:]
+		s.count++
+		return v, false, true, true
+	}
+	raw := s.line
+	if j := strings.IndexByte(raw[i:], ';'); j >= 0 {
+		raw, s.line = raw[:i+j], raw[i+j+1:]
+		s.count++
+	} else {
+		s.line = ""
+	}
+	// net/http trims the cookie, so the spaces that end a value, not
+	// those that begin it.
+	return readValue(strings.TrimRight(raw, " \t\r\n"))
+}
+
+// readValue reads a raw cookie value as net/http does (see value). A value
+// of cookie-octets is one net/http reads too.
 func readValue(raw string) (value string, quoted, strict, ok bool) {
 	if len(raw) > 1 && raw[0] == '"' && raw[len(raw)-1] == '"' {
 		raw, quoted = raw[1:len(raw)-1], true
@@ -81,31 +181,6 @@ func readValue(raw string) (value string, quoted, strict, ok bool) {
 		return raw, quoted, true, true
 	}
 	return raw, quoted, false, netHTTPValue(raw)
-}
-
-// lookup finds the cookies named name in r's Cookie headers exactly as
-// net/http's Request.CookiesNamed does, but without allocating: it returns
-// the first one's value, whether that was quoted, whether it is strict (see
-// readValue), and how many there were. name must be a valid cookie name.
-func lookup(r *http.Request, name string) (value string, quoted, strict bool, n int) {
-	s := scanCookies(r)
-	for {
-		nm, raw, more := s.next()
-		if !more {
-			return value, quoted, strict, n
-		}
-		if nm != name {
-			continue
-		}
-		v, q, st, ok := readValue(raw)
-		if !ok {
-			continue // net/http drops such a cookie
-		}
-		if n == 0 {
-			value, quoted, strict = v, q, st
-		}
-		n++
-	}
 }
 
 // netHTTPValue reports whether net/http reads v as a cookie value.

@@ -28,6 +28,23 @@ var lookupSeeds = []string{
 	strings.Repeat("a=b;", 3000) + "__Host-auth=x",
 }
 
+// lookup reads the cookies named name with the scanner, as Read reads its
+// base cookie: the first value, whether it was quoted, whether it is
+// strict, and how many there were.
+func lookup(r *http.Request, name string) (value string, quoted, strict bool, n int) {
+	var m match
+	s := scanCookies(r)
+	for s.pass() {
+		m = match{}
+		for nm, more := s.next(); more; nm, more = s.next() {
+			if nm == name {
+				m.add(&s)
+			}
+		}
+	}
+	return m.value, m.quoted, m.strict, m.n
+}
+
 // check compares lookup with net/http's own parser on one request.
 func checkLookup(t *testing.T, lines []string, name string) {
 	t.Helper()

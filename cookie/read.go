@@ -13,96 +13,133 @@ import (
 // written. Errors may wrap these with the cookie's name; they never hold the
 // value. A value Read returns is one Write accepts. Read does not panic on
 // any Cookie header; r must not be nil.
+//
+// It reads the base cookie and its chunks in one scan of the header.
 func (c *Cookie) Read(r *http.Request) (string, error) {
-	v, quoted, strict, n := lookup(r, c.name)
+	f := c.find(r)
+	base := f.base
 	switch {
-	case n == 0:
-		return "", c.absent(r)
-	case n > 1:
-		return "", ambiguous(c.name, n)
+	case base.n == 0:
+		return "", f.absent(c)
+	case base.n > 1:
+		return "", ambiguous(c.name, base.n)
 	}
+	v := base.value
 	switch {
-	case quoted:
+	case base.quoted:
 		return "", malformed(c.name, "quoted value")
 	case v == "":
-		return "", c.absent(r)
+		return "", f.absent(c)
 	case strings.HasPrefix(v, chunkMarker):
 		n, ok := parseMarker(v)
 		if !ok || n < 2 || n > c.maxChunks {
 			return "", malformed(c.name, "bad chunk marker")
 		}
-		return c.readChunks(r, n)
+		return c.join(&f, n)
 	case len(v) > c.maxValueLen:
 		return "", malformed(c.name, "value too long")
-	case !strict:
+	case !base.strict:
 		return "", malformed(c.name, "value holds a byte that is not a cookie-octet")
 	}
-	if c.mayHaveChunks(r) {
-		if i := lowestBit(c.requestChunks(r)); i > 0 {
-			return "", malformed(c.chunkNames[i], "chunk of an unchunked value")
-		}
+	if i := lowestBit(f.chunkSet()); i > 0 {
+		return "", malformed(c.chunkNames[i], "chunk of an unchunked value")
 	}
 	return v, nil
+}
+
+// match is what a scan found of one cookie name: how many cookies of that
+// name net/http reads, and the first one's value (see headerScanner.value).
+type match struct {
+	value          string
+	quoted, strict bool
+	n              int
+}
+
+// add reads the scanner's current cookie into m.
+func (m *match) add(s *headerScanner) {
+	v, quoted, strict, ok := s.value()
+	if !ok {
+		return // net/http drops such a cookie
+	}
+	if m.n == 0 {
+		m.value, m.quoted, m.strict = v, quoted, strict
+	}
+	m.n++
+}
+
+// found is what a scan found of the cookie and its chunks.
+type found struct {
+	base   match
+	chunks [MaxChunksLimit + 1]match // chunks[i] is name.i; [0] is unused
+}
+
+// find reads the base cookie and every chunk name, whatever the marker says,
+// so that Read can tell a chunk beyond the marker's count or of an unchunked
+// value. It reads no other cookie's value.
+func (c *Cookie) find(r *http.Request) (f found) {
+	s := scanCookies(r)
+	for s.pass() {
+		f = found{}
+		for name, more := s.next(); more; name, more = s.next() {
+			if name == c.name {
+				f.base.add(&s)
+			} else if i := c.chunkIndex(name); i > 0 {
+				f.chunks[i].add(&s)
+			}
+		}
+	}
+	return f
+}
+
+// chunkSet returns the chunk indices found, as bits 1 to MaxChunksLimit.
+func (f *found) chunkSet() uint16 {
+	var set uint16
+	for i := 1; i <= MaxChunksLimit; i++ {
+		if f.chunks[i].n > 0 {
+			set |= 1 << i
+		}
+	}
+	return set
 }
 
 // absent is Read's answer when the base cookie is missing or empty: chunks
 // without it are malformed (and will be cleared by Delete), otherwise the
 // cookie is not found.
-func (c *Cookie) absent(r *http.Request) error {
-	if c.mayHaveChunks(r) {
-		if i := lowestBit(c.requestChunks(r)); i > 0 {
-			return malformed(c.chunkNames[i], "chunk without its base cookie")
-		}
+func (f *found) absent(c *Cookie) error {
+	if i := lowestBit(f.chunkSet()); i > 0 {
+		return malformed(c.chunkNames[i], "chunk without its base cookie")
 	}
 	return ErrNotFound
 }
 
-// readChunks joins the n chunks that the base cookie's marker announced.
-func (c *Cookie) readChunks(r *http.Request, n int) (string, error) {
-	var (
-		count  [MaxChunksLimit + 1]int
-		parts  [MaxChunksLimit + 1]string
-		quoted [MaxChunksLimit + 1]bool
-		strict [MaxChunksLimit + 1]bool // checked once, by readValue
-	)
-	s := scanCookies(r)
-	for {
-		name, raw, more := s.next()
-		if !more {
-			break
-		}
-		if i := c.chunkIndex(name); i > 0 {
-			if v, q, st, ok := readValue(raw); ok { // net/http drops the others
-				count[i]++
-				parts[i], quoted[i], strict[i] = v, q, st
-			}
-		}
-	}
+// join joins the n chunks that the base cookie's marker announced.
+func (c *Cookie) join(f *found, n int) (string, error) {
+	var parts [MaxChunksLimit]string
 	total := 0
 	for i := 1; i <= n; i++ {
+		ch := &f.chunks[i]
 		switch {
-		case count[i] == 0:
+		case ch.n == 0:
 			return "", malformed(c.chunkNames[i], "chunk missing")
-		case count[i] > 1:
-			return "", ambiguous(c.chunkNames[i], count[i])
-		case quoted[i]:
+		case ch.n > 1:
+			return "", ambiguous(c.chunkNames[i], ch.n)
+		case ch.quoted:
 			return "", malformed(c.chunkNames[i], "quoted value")
-		case parts[i] == "":
+		case ch.value == "":
 			return "", malformed(c.chunkNames[i], "empty chunk")
-		case !strict[i]:
+		case !ch.strict:
 			return "", malformed(c.chunkNames[i], "value holds a byte that is not a cookie-octet")
 		}
-		total += len(parts[i])
+		parts[i-1] = ch.value
+		total += len(ch.value)
 	}
-	for i := n + 1; i <= MaxChunksLimit; i++ {
-		if count[i] > 0 {
-			return "", malformed(c.chunkNames[i], "chunk beyond the marker's count")
-		}
+	if i := lowestBit(f.chunkSet() &^ (1<<(n+1) - 1)); i > 0 {
+		return "", malformed(c.chunkNames[i], "chunk beyond the marker's count")
 	}
 	if total > c.maxValueLen {
 		return "", malformed(c.name, "value too long")
 	}
-	v := strings.Join(parts[1:n+1], "")
+	v := strings.Join(parts[:n], "")
 	if strings.HasPrefix(v, chunkMarker) {
 		// Write never produces this; refusing it keeps Read's results writable.
 		return "", malformed(c.name, "value begins with the chunk marker")

@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -84,6 +85,7 @@ type node struct {
 	elem     *node        // of a slice or a pointer
 	elemSize uintptr      // of a slice
 	typ      reflect.Type // of a slice (to grow it), of a pointer's element (to allocate it)
+	scratch  *sync.Pool   // of a slice: *scratch of typ for long arrays
 }
 
 // A field is one decodable struct field.
@@ -147,7 +149,8 @@ func (b *builder) build(t reflect.Type, depth int) *node {
 		if t.Elem().Kind() == reflect.Uint8 { // base64 in JSON
 			return nil
 		}
-		return b.wrap(&node{kind: kindSlice, elemSize: t.Elem().Size(), typ: t}, t.Elem(), depth)
+		n := &node{kind: kindSlice, elemSize: t.Elem().Size(), typ: t, scratch: scratchPool(t)}
+		return b.wrap(n, t.Elem(), depth)
 	case reflect.Pointer:
 		return b.wrap(&node{kind: kindPointer, typ: t.Elem()}, t.Elem(), depth)
 	}

@@ -1,8 +1,9 @@
 package jsondec
 
 import (
-	"bytes"
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -24,11 +25,11 @@ func (s *scanner) string() (string, bool) {
 		return "", false
 	}
 	start := s.i + 1
-	for i := start; i < len(s.data); {
-		c := s.data[i]
-		switch {
-		case plain[c]:
-			i++
+	for i := start; ; {
+		if i = skipPlain(s.data, i); i >= len(s.data) {
+			return "", false
+		}
+		switch c := s.data[i]; {
 		case c == '"':
 			s.i = i + 1
 			return unsafe.String(unsafe.SliceData(s.data[start:]), i-start), true
@@ -42,7 +43,37 @@ func (s *scanner) string() (string, bool) {
 			}
 		}
 	}
-	return "", false
+}
+
+// Word-at-a-time tests on 8 bytes (SWAR): has0 marks (sets the high bit
+// of) the bytes of x that are zero, below those less than n (n <= 0x80).
+// Both may also mark a byte above a marked one (a borrow), never one
+// below: the lowest mark is exact, so that firstMarked finds the first.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+func has0(x uint64) uint64            { return (x - ones) &^ x & highs }
+func below(x, n uint64) uint64        { return (x - ones*n) &^ x & highs }
+func hasByte(x uint64, c byte) uint64 { return has0(x ^ ones*uint64(c)) }
+
+// firstMarked is the index of the lowest marked byte of a non-zero mark.
+func firstMarked(mark uint64) int { return bits.TrailingZeros64(mark) / 8 }
+
+// skipPlain returns the index of the first byte at or after b[i] that is
+// not plain (see plain), or len(b): eight bytes at a time while it can.
+func skipPlain(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if mark := hasByte(x, '"') | hasByte(x, '\\') | below(x, 0x20) | x&highs; mark != 0 {
+			return i + firstMarked(mark)
+		}
+	}
+	for i < len(b) && plain[b[i]] {
+		i++
+	}
+	return i
 }
 
 // validRune returns the index after the valid UTF-8 sequence at b[i], or
@@ -155,29 +186,36 @@ func hex4(b []byte, i int) (rune, bool) {
 }
 
 // stringEnd returns the index of the quote that ends the JSON string whose
-// body starts at b[i], or -1: the first quote not escaped by an odd run of
-// backslashes.
+// body starts at b[i], or -1: the first quote not escaped by a backslash
+// (an escape is a backslash and the byte after it).
 func stringEnd(b []byte, i int) int {
-	for {
-		j := bytes.IndexByte(b[i:], '"')
-		if j < 0 {
-			return -1
+	for i < len(b) {
+		i = skipToQuoteOrEscape(b, i)
+		if i < len(b) && b[i] == '"' {
+			return i
 		}
-		q := i + j
-		k := q
-		for k > i && b[k-1] == '\\' {
-			k--
-		}
-		if (q-k)%2 == 0 {
-			return q
-		}
-		i = q + 1
+		i += 2 // a backslash and the byte it escapes
 	}
+	return -1
 }
 
-// number consumes a JSON number and returns its text and whether it is an
-// integer (no fraction, no exponent).
-func (s *scanner) number() (lit []byte, integer, ok bool) {
+// skipToQuoteOrEscape returns the index of the first quote or backslash at
+// or after b[i], or len(b).
+func skipToQuoteOrEscape(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if mark := hasByte(x, '"') | hasByte(x, '\\'); mark != 0 {
+			return i + firstMarked(mark)
+		}
+	}
+	for i < len(b) && b[i] != '"' && b[i] != '\\' {
+		i++
+	}
+	return i
+}
+
+// number consumes a JSON number and returns its text.
+func (s *scanner) number() (lit []byte, ok bool) {
 	b, start := s.data, s.i
 	i := start
 	if i < len(b) && b[i] == '-' {
@@ -189,14 +227,12 @@ func (s *scanner) number() (lit []byte, integer, ok bool) {
 	case i < len(b) && '1' <= b[i] && b[i] <= '9':
 		i = digits(b, i)
 	default:
-		return nil, false, false
+		return nil, false
 	}
-	integer = true
 	if i < len(b) && b[i] == '.' {
 		if i = digits(b, i+1); i < 0 {
-			return nil, false, false
+			return nil, false
 		}
-		integer = false
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
 		i++
@@ -204,12 +240,11 @@ func (s *scanner) number() (lit []byte, integer, ok bool) {
 			i++
 		}
 		if i = digits(b, i); i < 0 {
-			return nil, false, false
+			return nil, false
 		}
-		integer = false
 	}
 	s.i = i
-	return b[start:i], integer, true
+	return b[start:i], true
 }
 
 // digits returns the index after the run of at least one digit at b[i],
@@ -225,34 +260,47 @@ func digits(b []byte, i int) int {
 	return i
 }
 
-// magnitude parses the digits of an integer literal (no sign), reporting
-// false above math.MaxUint64.
-func magnitude(lit []byte) (uint64, bool) {
-	var n uint64
-	for _, c := range lit {
-		d := uint64(c - '0')
-		if n > (math.MaxUint64-d)/10 {
-			return 0, false
-		}
-		n = n*10 + d
+// integer consumes an integer literal, -?(0|[1-9][0-9]*), and returns its
+// sign and magnitude. It refuses a fraction or an exponent (as jsonv2
+// refuses them into an integer) and magnitudes above math.MaxUint64.
+func (s *scanner) integer() (neg bool, m uint64, ok bool) {
+	b, i := s.data, s.i
+	if i < len(b) && b[i] == '-' {
+		neg = true
+		i++
 	}
-	return n, true
+	start := i
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		for i < len(b) && i-start < 19 && '0' <= b[i] && b[i] <= '9' { // below 10^19: no overflow
+			m = m*10 + uint64(b[i]-'0')
+			i++
+		}
+		if i < len(b) && '0' <= b[i] && b[i] <= '9' { // a 20th digit
+			d := uint64(b[i] - '0')
+			if m > (math.MaxUint64-d)/10 {
+				return false, 0, false
+			}
+			m = m*10 + d
+			i++
+		}
+	default:
+		return false, 0, false
+	}
+	if i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E' || ('0' <= b[i] && b[i] <= '9')) {
+		return false, 0, false
+	}
+	s.i = i
+	return neg, m, true
 }
 
-// int decodes an integer literal into the bits-wide int at p; fractions,
-// exponents and values out of range are refused, as jsonv2 refuses them.
-// -0 is 0 (as in jsonv2).
-func (s *scanner) int(bits int, p unsafe.Pointer) bool {
-	lit, integer, ok := s.number()
-	if !ok || !integer {
-		return false
-	}
-	neg := lit[0] == '-'
-	if neg {
-		lit = lit[1:]
-	}
-	m, ok := magnitude(lit)
-	limit := uint64(1) << (bits - 1) // -limit .. limit-1
+// int decodes an integer literal into the size-bit int at p; values out of
+// range are refused, as jsonv2 refuses them. -0 is 0 (as in jsonv2).
+func (s *scanner) int(size int, p unsafe.Pointer) bool {
+	neg, m, ok := s.integer()
+	limit := uint64(1) << (size - 1) // -limit .. limit-1
 	if !ok || (neg && m > limit) || (!neg && m >= limit) {
 		return false
 	}
@@ -260,56 +308,49 @@ func (s *scanner) int(bits int, p unsafe.Pointer) bool {
 	if neg {
 		v = -v // also right for m == limit: two's complement
 	}
-	switch bits {
-	case 8:
-		*(*int8)(p) = int8(v)
-	case 16:
-		*(*int16)(p) = int16(v)
-	case 32:
-		*(*int32)(p) = int32(v)
-	default:
-		*(*int64)(p) = v
-	}
+	store(size, p, uint64(v))
 	return true
 }
 
-// uint decodes a non-negative integer literal into the bits-wide uint at
+// uint decodes a non-negative integer literal into the size-bit uint at
 // p. jsonv2 refuses a minus sign, even in -0.
-func (s *scanner) uint(bits int, p unsafe.Pointer) bool {
-	lit, integer, ok := s.number()
-	if !ok || !integer || lit[0] == '-' {
+func (s *scanner) uint(size int, p unsafe.Pointer) bool {
+	neg, m, ok := s.integer()
+	if !ok || neg || (size < 64 && m >= uint64(1)<<size) {
 		return false
 	}
-	m, ok := magnitude(lit)
-	if !ok || (bits < 64 && m >= uint64(1)<<bits) {
-		return false
-	}
-	switch bits {
-	case 8:
-		*(*uint8)(p) = uint8(m)
-	case 16:
-		*(*uint16)(p) = uint16(m)
-	case 32:
-		*(*uint32)(p) = uint32(m)
-	default:
-		*(*uint64)(p) = m
-	}
+	store(size, p, m)
 	return true
 }
 
-// float decodes a number into the bits-wide float at p with
+// store writes the low bits of u to the size-bit integer at p: in two's
+// complement, the same bits for an int as for a uint.
+func store(size int, p unsafe.Pointer, u uint64) {
+	switch size {
+	case 8:
+		*(*uint8)(p) = uint8(u)
+	case 16:
+		*(*uint16)(p) = uint16(u)
+	case 32:
+		*(*uint32)(p) = uint32(u)
+	default:
+		*(*uint64)(p) = u
+	}
+}
+
+// float decodes a number into the size-bit float at p with
 // strconv.ParseFloat, as jsonv2 does; its errors (out of range) are
 // refused, as jsonv2 refuses them.
-func (s *scanner) float(bits int, p unsafe.Pointer) bool {
-	lit, _, ok := s.number()
+func (s *scanner) float(size int, p unsafe.Pointer) bool {
+	lit, ok := s.number()
 	if !ok {
 		return false
 	}
-	f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(lit), len(lit)), bits)
+	f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(lit), len(lit)), size)
 	if err != nil {
 		return false
 	}
-	if bits == 32 {
+	if size == 32 {
 		*(*float32)(p) = float32(f)
 	} else {
 		*(*float64)(p) = f

@@ -187,3 +187,32 @@ func TestNested(t *testing.T) {
 		{"deep unterminated", `{"l":[[["a"`, false},
 	})
 }
+
+// TestLongArrays: arrays longer than countLimit decode through the
+// scratch slices, which grow, are reused and must come back zero.
+func TestLongArrays(t *testing.T) {
+	many := func(elem string, n int) string { return "[" + strings.Repeat(elem+",", n-1) + elem + "]" }
+	items := many(`{"id":1,"title":"a title","path":"/a/path"}`, 100)
+	ids := many(`{"id":2}`, 100)
+	cases := []testCase{
+		{"roles", `{"roles":` + many(`"account-member"`, 100) + `}`, true},
+		{"items", `{"recent":` + items + `}`, true},
+		{"items again, fewer fields", `{"recent":` + ids + `}`, true},
+		{"nulls", `{"recent":` + many(`null`, 300) + `}`, true},
+		{"spaces", `{"roles":[` + strings.Repeat(" ", 300) + `]}`, true},
+		{"spaces between", `{"roles":[` + strings.Repeat(` "a" , `, 60) + `"b"]}`, true},
+		{"trailing comma", `{"roles":` + strings.TrimSuffix(many(`"r"`, 100), "]") + `,]}`, false},
+		{"missing comma", `{"roles":["r" ` + many(`"r"`, 100)[1:] + `}`, false},
+		{"bad element", `{"recent":` + strings.Replace(items, `"id":1,`, `"id":1.5,`, 1) + `}`, false},
+		{"unterminated", `{"roles":` + strings.TrimSuffix(many(`"r"`, 100), "]"), false},
+		{"items after a failure", `{"recent":` + items + `}`, true},
+		{"ids after a failure", `{"recent":` + ids + `}`, true},
+	}
+	run[Visitor](t, cases)
+	run[Nested](t, []testCase{
+		{"long rows", `{"m":` + many(many("1", 100), 3) + `,"l":[[` + many(`"x"`, 100) + `]]}`, true},
+		{"many short rows", `{"m":` + many("[1,2]", 200) + `}`, true},
+		{"long pointers", `{"ps":` + many(`"s"`, 100) + `,"pv":` + many(`{"roles":["a"]}`, 30) + `}`, true},
+		{"long empty structs", `{"e":` + many(`{}`, 200) + `}`, true},
+	})
+}

@@ -1,6 +1,7 @@
 package jsondec
 
 import (
+	"encoding/binary"
 	"reflect"
 	"unsafe"
 )
@@ -152,10 +153,14 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 // input has the name and a quote, that is the whole member name.
 func (s *scanner) member(n *node, hint int) int {
 	if hint < len(n.fields) {
-		name := n.fields[hint].name
+		f := &n.fields[hint]
 		start := s.i + 1
-		end := start + len(name)
-		if end < len(s.data) && s.data[end] == '"' && string(s.data[start:end]) == name {
+		if f.mask != 0 && start+8 <= len(s.data) {
+			if binary.LittleEndian.Uint64(s.data[start:])&f.mask == f.word {
+				s.i = start + len(f.name) + 1
+				return hint
+			}
+		} else if end := start + len(f.name); end < len(s.data) && s.data[end] == '"' && string(s.data[start:end]) == f.name {
 			s.i = end + 1
 			return hint
 		}

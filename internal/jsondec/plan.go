@@ -16,7 +16,9 @@ package jsondec
 
 import (
 	"encoding"
+	"encoding/binary"
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"sync"
@@ -93,6 +95,26 @@ type field struct {
 	name   string // the JSON member name, matched exactly
 	offset uintptr
 	node   *node
+
+	// A name of at most 7 bytes and its closing quote, as one
+	// little-endian word and the mask of its bytes, to match the name in
+	// one comparison; mask is 0 for a longer name.
+	word, mask uint64
+}
+
+// newField returns the field named name.
+func newField(name string, offset uintptr, n *node) field {
+	f := field{name: name, offset: offset, node: n}
+	if len(name) < 8 {
+		var b [8]byte
+		copy(b[:], name+"\"")
+		f.word = binary.LittleEndian.Uint64(b[:])
+		f.mask = 1<<(8*(len(name)+1)) - 1
+		if len(name) == 7 {
+			f.mask = math.MaxUint64
+		}
+	}
+	return f
 }
 
 // builder builds plans; onPath holds the types being built, to refuse
@@ -212,7 +234,7 @@ func (b *builder) buildStruct(t reflect.Type, depth int) *node {
 		if fn == nil {
 			return nil
 		}
-		n.fields = append(n.fields, field{name: name, offset: sf.Offset, node: fn})
+		n.fields = append(n.fields, newField(name, sf.Offset, fn))
 	}
 	if t.NumField() > 0 && len(n.fields) == 0 {
 		return nil // jsonv2 may refuse a struct with no JSON fields

@@ -46,16 +46,15 @@ func (s *scanner) string() (string, bool) {
 }
 
 // Word-at-a-time tests on 8 bytes (SWAR): has0 marks (sets the high bit
-// of) the bytes of x that are zero, below those less than n (n <= 0x80).
-// Both may also mark a byte above a marked one (a borrow), never one
-// below: the lowest mark is exact, so that firstMarked finds the first.
+// of) the bytes of x that are zero. It may also mark a byte above a marked
+// one (a borrow), never one below: the lowest mark is exact, so that
+// firstMarked finds the first.
 const (
 	ones  = 0x0101010101010101
 	highs = 0x8080808080808080
 )
 
 func has0(x uint64) uint64            { return (x - ones) &^ x & highs }
-func below(x, n uint64) uint64        { return (x - ones*n) &^ x & highs }
 func hasByte(x uint64, c byte) uint64 { return has0(x ^ ones*uint64(c)) }
 
 // firstMarked is the index of the lowest marked byte of a non-zero mark.
@@ -66,7 +65,14 @@ func firstMarked(mark uint64) int { return bits.TrailingZeros64(mark) / 8 }
 func skipPlain(b []byte, i int) int {
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		if mark := hasByte(x, '"') | hasByte(x, '\\') | below(x, 0x20) | x&highs; mark != 0 {
+		// As has0 and a "less than 0x20" test, without their &^ x: a
+		// byte at or above 0x80 is marked by x itself anyway, so the lowest
+		// mark is still exact, in fewer operations.
+		quote := (x ^ ones*'"') - ones
+		backslash := (x ^ ones*'\\') - ones
+		control := x - ones*0x20
+		mark := (quote | backslash | control | x) & highs
+		if mark != 0 {
 			return i + firstMarked(mark)
 		}
 	}
@@ -274,7 +280,8 @@ func (s *scanner) integer() (neg bool, m uint64, ok bool) {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		for i < len(b) && i-start < 19 && '0' <= b[i] && b[i] <= '9' { // below 10^19: no overflow
+		end := min(len(b), start+19) // below 10^19: no overflow
+		for i < end && '0' <= b[i] && b[i] <= '9' {
 			m = m*10 + uint64(b[i]-'0')
 			i++
 		}

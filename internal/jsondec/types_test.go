@@ -83,6 +83,8 @@ type Nested struct {
 	PV *[]*Visitor  `json:"pv"`
 	E  []struct{}   `json:"e"`
 	L  [][][]string `json:"l"`
+	N7 int          `json:"seven_7"`
+	N8 int          `json:"eight__8"`
 }
 
 // newVisitor returns benchdata's user as a Visitor with its JSON at least

@@ -7,15 +7,23 @@ import (
 )
 
 // Decode decodes data, which must hold one JSON value, into *v, which must
-// be the zero value of T, and reports whether it decided.
+// be the zero value of T, and reports whether it decided. When it returns
+// true, *v is exactly what jsonv2.Unmarshal(data, v, opts) would have
+// made of a zero *v, with the options of the package documentation, and
+// that call would have succeeded.
 //
-// Strings in *v alias data: the caller must never modify data afterwards
-// (nor reuse its buffer), or the decoded strings change with it.
+// STRINGS IN *v ALIAS data: a string without escapes points into data
+// instead of being copied. The caller must never modify data afterwards,
+// nor reuse its buffer (for example from a sync.Pool), or the decoded
+// strings change with it.
+//
+// It allocates once per non-empty slice (at its final length), once per
+// non-nil pointer and once per string with escapes; nothing else.
 //
 // It returns false when it did not decide: the input is outside what it
 // handles, or jsonv2 would refuse it. *v is then in an unspecified state
 // (partly decoded): the caller must reset it to the zero value and decode
-// with jsonv2.
+// with jsonv2, which decides.
 func (d *Decoder[T]) Decode(data []byte, v *T) bool {
 	s := scanner{data: data}
 	if !s.value(d.root, unsafe.Pointer(v)) {

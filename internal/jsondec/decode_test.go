@@ -3,6 +3,8 @@ package jsondec
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestVisitor(t *testing.T) {
@@ -223,4 +225,40 @@ func TestLongArrays(t *testing.T) {
 		{"long pointers", `{"ps":` + many(`"s"`, 100) + `,"pv":` + many(`{"roles":["a"]}`, 30) + `}`, true},
 		{"long empty structs", `{"e":` + many(`{}`, 200) + `}`, true},
 	})
+}
+
+// TestConcurrent: one Decoder serves goroutines at once (the scratch
+// slices of long arrays are per call); run it with -race.
+func TestConcurrent(t *testing.T) {
+	d := For[Visitor]()
+	inputs := []string{mustJSON(newVisitor(8 << 10)), mustJSON(newVisitor(3 << 10)), mustJSON(newVisitor(0))}
+	want := make([]Visitor, len(inputs))
+	for i, in := range inputs {
+		if err := jsonv2Unmarshal([]byte(in), &want[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			for k := range 30 {
+				i := (g + k) % len(inputs)
+				var v Visitor
+				if !d.Decode([]byte(inputs[i]), &v) {
+					errs <- "Decode did not decide"
+					return
+				}
+				if diff := cmp.Diff(want[i], v); diff != "" {
+					errs <- diff
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package jsondec
 import (
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -259,6 +260,23 @@ func TestConcurrent(t *testing.T) {
 	for range 4 {
 		if e := <-errs; e != "" {
 			t.Error(e)
+		}
+	}
+}
+
+// TestAliasing: a string without escapes points into the input.
+func TestAliasing(t *testing.T) {
+	data := []byte(mustJSON(newVisitor(1 << 10)))
+	var v Visitor
+	if !For[Visitor]().Decode(data, &v) {
+		t.Fatal("Decode did not decide")
+	}
+	strs := []string{v.Name, v.Email, v.Phone, v.Roles[0], v.Recent[0].Title, v.Recent[len(v.Recent)-1].Path}
+	for _, s := range strs {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		start := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+		if p < start || p+uintptr(len(s)) > start+uintptr(len(data)) {
+			t.Errorf("%q does not alias the input", s)
 		}
 	}
 }

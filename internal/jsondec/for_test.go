@@ -3,6 +3,7 @@ package jsondec
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -101,7 +102,7 @@ func TestForRefuses(t *testing.T) {
 		{"chan", For[chan int]() == nil},
 		{"func", For[func()]() == nil},
 		{"65 fields", For[tooManyFields]() == nil},
-		{"nested too deep", nested(MaxDepth) == nil},
+		{"nested too deep", nested(MaxDepth+1) == nil},
 	} {
 		if !c.ok {
 			t.Errorf("For accepts the %s type", c.name)
@@ -125,7 +126,7 @@ var sameName = reflect.StructOf([]reflect.StructField{
 // planOf is For for a type known at run time.
 func planOf(typ reflect.Type) *node {
 	b := builder{onPath: map[reflect.Type]bool{}}
-	return b.build(typ, 1)
+	return b.build(typ, 0)
 }
 
 // nested returns the plan of a slice type nested depth levels deep:
@@ -149,7 +150,7 @@ func TestForAccepts(t *testing.T) {
 		{"pointer to Visitor", For[*Visitor]() != nil},
 		{"empty struct", For[struct{}]() != nil},
 		{"[]uint16", For[[]uint16]() != nil},
-		{"nested as deep as allowed", nested(MaxDepth-1) != nil},
+		{"nested as deep as allowed", nested(MaxDepth) != nil},
 	} {
 		if !c.ok {
 			t.Errorf("For refuses the %s type", c.name)
@@ -180,4 +181,26 @@ func TestRefusedTagsJSONv2(t *testing.T) {
 // unmarshal decodes {} into a new value of type typ with jsonv2.
 func unmarshal(typ reflect.Type) error {
 	return jsonv2Unmarshal([]byte(`{}`), reflect.New(typ).Interface())
+}
+
+// TestDeepest decodes the deepest input a plan allows, MaxDepth nested
+// arrays, as jsonv2 does.
+func TestDeepest(t *testing.T) {
+	typ := reflect.TypeFor[int]()
+	for range MaxDepth {
+		typ = reflect.SliceOf(typ)
+	}
+	data := []byte(strings.Repeat("[", MaxDepth) + "7" + strings.Repeat("]", MaxDepth))
+	fast, slow := reflect.New(typ), reflect.New(typ)
+	s := scanner{data: data}
+	if !s.value(planOf(typ), fast.UnsafePointer()) || s.i != len(data) {
+		t.Fatal("not decided")
+	}
+	if err := jsonv2Unmarshal(data, slow.Interface()); err != nil {
+		t.Fatal(err)
+	}
+	// Not go-cmp: its time doubles with each level of nested slices.
+	if !reflect.DeepEqual(slow.Interface(), fast.Interface()) {
+		t.Errorf("%s: differs from jsonv2", data)
+	}
 }

@@ -30,9 +30,10 @@ import (
 )
 
 // MaxDepth is how deeply the types a Decoder handles may nest: structs,
-// slices and pointers count one level each. Input deeper than the type
-// does not match it, so the scanner needs no depth counter of its own; 64
-// is token.MaxDataDepth, the nesting the token package allows.
+// slices and pointers count one level each (pointers conservatively: they
+// add none in JSON). Input deeper than the type does not match it, so the
+// scanner needs no depth counter of its own; 64 is token.MaxDataDepth,
+// the nesting the token package allows.
 const MaxDepth = 64
 
 // maxFields is the most decodable fields a struct may have: the scanner
@@ -56,7 +57,7 @@ type Decoder[T any] struct {
 // reflects over T.
 func For[T any]() *Decoder[T] {
 	b := builder{onPath: map[reflect.Type]bool{}}
-	root := b.build(reflect.TypeFor[T](), 1)
+	root := b.build(reflect.TypeFor[T](), 0)
 	if root == nil {
 		return nil
 	}
@@ -147,24 +148,21 @@ var special = []reflect.Type{
 	reflect.TypeFor[json.Number](),
 }
 
-// build returns the plan of t at nesting depth, or nil if t is unsupported.
+// build returns the plan of t inside depth structs, slices and pointers,
+// or nil if t is unsupported.
 func (b *builder) build(t reflect.Type, depth int) *node {
-	if depth > MaxDepth || b.onPath[t] || hasMethods(t) {
+	if b.onPath[t] || hasMethods(t) {
 		return nil
+	}
+	if n := scalarNode(t); n != nil {
+		return n
+	}
+	if depth == MaxDepth {
+		return nil // a struct, slice or pointer a level too deep
 	}
 	b.onPath[t] = true
 	defer delete(b.onPath, t)
 	switch t.Kind() {
-	case reflect.Bool:
-		return &node{kind: kindBool}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return &node{kind: kindInt, bits: t.Bits()}
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return &node{kind: kindUint, bits: t.Bits()}
-	case reflect.Float32, reflect.Float64:
-		return &node{kind: kindFloat, bits: t.Bits()}
-	case reflect.String:
-		return &node{kind: kindString}
 	case reflect.Struct:
 		return b.buildStruct(t, depth)
 	case reflect.Slice:
@@ -177,6 +175,23 @@ func (b *builder) build(t reflect.Type, depth int) *node {
 		return b.wrap(&node{kind: kindPointer, typ: t.Elem()}, t.Elem(), depth)
 	}
 	return nil // maps, interfaces, arrays, uintptr, complex, chan, func
+}
+
+// scalarNode returns the plan of t if it is a bool, number or string.
+func scalarNode(t reflect.Type) *node {
+	switch t.Kind() {
+	case reflect.Bool:
+		return &node{kind: kindBool}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return &node{kind: kindInt, bits: t.Bits()}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return &node{kind: kindUint, bits: t.Bits()}
+	case reflect.Float32, reflect.Float64:
+		return &node{kind: kindFloat, bits: t.Bits()}
+	case reflect.String:
+		return &node{kind: kindString}
+	}
+	return nil
 }
 
 // wrap sets n's element plan, of type elem, or returns nil.

@@ -199,6 +199,15 @@ func TestNested(t *testing.T) {
 	})
 }
 
+func TestEmbedded(t *testing.T) {
+	run[Embedded](t, []testCase{
+		{"every field", `{"id":1,"title":"t","path":"p","n":[1,2],"Note":"x","extra":"e"}`, true},
+		{"encoding/json", mustJSON(Embedded{Item: Item{ID: 3, Title: "<t>"}, Inner: Inner{Scalars2{N: []int{4}}, "n"}, Extra: "e"}), true},
+		{"embedded name", `{"Item":{"id":1}}`, false},
+		{"unknown", `{"x":1}`, false},
+	})
+}
+
 // TestLongArrays: arrays longer than countLimit decode through the
 // scratch slices, which grow, are reused and must come back zero.
 func TestLongArrays(t *testing.T) {

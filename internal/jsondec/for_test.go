@@ -12,8 +12,32 @@ import (
 type (
 	withUnmarshalJSON struct{ A int }
 	withText          int
-	embedded          struct {
+	embeddedPointer   struct {
+		*Item
+		B int
+	}
+	embeddedTagged struct {
+		Item `json:"item"`
+	}
+	embeddedUnexported struct {
+		item
+		B int
+	}
+	item              struct{ A int }
+	embeddedNonStruct struct {
+		Count
+		B int
+	}
+	embeddedConflict struct {
 		Item
+		ID int `json:"id"`
+	}
+	embeddedTwice struct {
+		Item
+		Embedded
+	}
+	embeddedMethods struct {
+		withUnmarshalJSON
 		B int
 	}
 	stringOption struct {
@@ -77,7 +101,13 @@ func TestForRefuses(t *testing.T) {
 		{"MarshalText", For[withText]() == nil},
 		{"json.RawMessage", For[json.RawMessage]() == nil},
 		{"json.Number", For[json.Number]() == nil},
-		{"embedded struct", For[embedded]() == nil},
+		{"embedded pointer", For[embeddedPointer]() == nil},
+		{"embedded with a tag", For[embeddedTagged]() == nil},
+		{"embedded unexported type", For[embeddedUnexported]() == nil},
+		{"embedded non-struct", For[embeddedNonStruct]() == nil},
+		{"embedded name conflict", For[embeddedConflict]() == nil},
+		{"embedded twice", For[embeddedTwice]() == nil},
+		{"embedded with methods", For[embeddedMethods]() == nil},
 		{"string option", For[stringOption]() == nil},
 		{"case option", For[caseOption]() == nil},
 		{"inline option", For[inlineOption]() == nil},
@@ -147,6 +177,7 @@ func TestForAccepts(t *testing.T) {
 		{"Visitor", For[Visitor]() != nil},
 		{"Scalars", For[Scalars]() != nil},
 		{"Nested", For[Nested]() != nil},
+		{"Embedded", For[Embedded]() != nil},
 		{"pointer to Visitor", For[*Visitor]() != nil},
 		{"empty struct", For[struct{}]() != nil},
 		{"[]uint16", For[[]uint16]() != nil},

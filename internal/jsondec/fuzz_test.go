@@ -21,6 +21,7 @@ var fuzzTypes = []struct {
 	{reflect.TypeFor[Visitor](), agree[Visitor], decides[Visitor]},
 	{reflect.TypeFor[Scalars](), agree[Scalars], decides[Scalars]},
 	{reflect.TypeFor[Nested](), agree[Nested], decides[Nested]},
+	{reflect.TypeFor[Embedded](), agree[Embedded], decides[Embedded]},
 	{reflect.TypeFor[[]int8](), agree[[]int8], decides[[]int8]},
 	{reflect.TypeFor[*string](), agree[*string], decides[*string]},
 }

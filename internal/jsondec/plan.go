@@ -50,8 +50,10 @@ type Decoder[T any] struct {
 // For returns a decoder for T, or nil if T is not a type the fast path
 // handles: bool, ints, uints, floats and strings (and named types of
 // them), structs of such fields, slices (not of bytes) and pointers of
-// such types. It refuses maps, interfaces, arrays, embedded or unexported
-// tagged fields, tag options other than omitempty and omitzero, types with
+// such types; the fields of an embedded exported struct without a tag
+// are the struct's own (as in jsonv2). It refuses maps, interfaces,
+// arrays, other embedded fields, unexported tagged fields, fields of the
+// same JSON name, tag options other than omitempty and omitzero, types with
 // marshal or unmarshal methods, time.Time and time.Duration, recursive
 // types and types nested deeper than MaxDepth. Call it once per type: it
 // reflects over T.
@@ -225,7 +227,6 @@ func hasMethods(t reflect.Type) bool {
 // buildStruct returns the plan of the struct type t, or nil.
 func (b *builder) buildStruct(t reflect.Type, depth int) *node {
 	n := &node{kind: kindStruct}
-	names := map[string]bool{}
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		tag, tagged := sf.Tag.Lookup("json")
@@ -233,7 +234,10 @@ func (b *builder) buildStruct(t reflect.Type, depth int) *node {
 		case tag == "-":
 			continue // ignored by jsonv2 whatever its type
 		case sf.Anonymous:
-			return nil // embedding promotes fields: left to jsonv2
+			if !b.embed(n, sf, tagged, depth) {
+				return nil
+			}
+			continue
 		case !sf.IsExported():
 			if tagged {
 				return nil // jsonv2 refuses the type
@@ -241,20 +245,48 @@ func (b *builder) buildStruct(t reflect.Type, depth int) *node {
 			continue
 		}
 		name, ok := memberName(sf.Name, tag)
-		if !ok || names[name] || len(n.fields) == maxFields {
-			return nil
-		}
-		names[name] = true
 		fn := b.build(sf.Type, depth+1)
-		if fn == nil {
+		if !ok || fn == nil {
 			return nil
 		}
 		n.fields = append(n.fields, newField(name, sf.Offset, fn))
 	}
-	if t.NumField() > 0 && len(n.fields) == 0 {
-		return nil // jsonv2 may refuse a struct with no JSON fields
+	if (t.NumField() > 0 && len(n.fields) == 0) || len(n.fields) > maxFields || !uniqueNames(n.fields) {
+		// jsonv2 may refuse a struct with no JSON fields; it picks one
+		// of fields of the same name by rules not repeated here.
+		return nil
 	}
 	return n
+}
+
+// embed adds to n the fields of the embedded field sf, which jsonv2
+// treats as its own (inlines) if sf is an exported struct without a tag.
+// Embedded pointers (which jsonv2 allocates on demand), unexported or
+// tagged embedded fields are left to jsonv2.
+func (b *builder) embed(n *node, sf reflect.StructField, tagged bool, depth int) bool {
+	if tagged || !sf.IsExported() || sf.Type.Kind() != reflect.Struct {
+		return false
+	}
+	inner := b.build(sf.Type, depth+1)
+	if inner == nil || len(inner.fields) == 0 {
+		return false
+	}
+	for _, f := range inner.fields {
+		n.fields = append(n.fields, newField(f.name, sf.Offset+f.offset, f.node))
+	}
+	return true
+}
+
+// uniqueNames reports whether no two fields have the same name.
+func uniqueNames(fields []field) bool {
+	names := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		if names[f.name] {
+			return false
+		}
+		names[f.name] = true
+	}
+	return true
 }
 
 // memberName returns the JSON member name of the exported field goName

@@ -87,6 +87,19 @@ type Nested struct {
 	N8 int          `json:"eight__8"`
 }
 
+// Embedded has the fields of embedded structs, one of them twice deep.
+type Embedded struct {
+	Item
+	Inner
+	Extra string `json:"extra"`
+}
+
+// Inner is embedded in Embedded and embeds Scalars2.
+type Inner struct {
+	Scalars2
+	Note string
+}
+
 // newVisitor returns benchdata's user as a Visitor with its JSON at least
 // size bytes long, by adding recently viewed pages.
 func newVisitor(size int) Visitor {

@@ -1,20 +1,29 @@
 package jsondec
 
 import (
+	"encoding/binary"
 	"reflect"
 	"unsafe"
 )
 
 // Decode decodes data, which must hold one JSON value, into *v, which must
-// be the zero value of T, and reports whether it decided.
+// be the zero value of T, and reports whether it decided. When it returns
+// true, *v is exactly what jsonv2.Unmarshal(data, v, opts) would have
+// made of a zero *v, with the options of the package documentation, and
+// that call would have succeeded.
 //
-// Strings in *v alias data: the caller must never modify data afterwards
-// (nor reuse its buffer), or the decoded strings change with it.
+// STRINGS IN *v ALIAS data: a string without escapes points into data
+// instead of being copied. The caller must never modify data afterwards,
+// nor reuse its buffer (for example from a sync.Pool), or the decoded
+// strings change with it.
+//
+// It allocates once per non-empty slice (at its final length), once per
+// non-nil pointer and once per string with escapes; nothing else.
 //
 // It returns false when it did not decide: the input is outside what it
 // handles, or jsonv2 would refuse it. *v is then in an unspecified state
 // (partly decoded): the caller must reset it to the zero value and decode
-// with jsonv2.
+// with jsonv2, which decides.
 func (d *Decoder[T]) Decode(data []byte, v *T) bool {
 	s := scanner{data: data}
 	if !s.value(d.root, unsafe.Pointer(v)) {
@@ -32,7 +41,7 @@ type scanner struct {
 
 // skipSpace skips JSON whitespace.
 func (s *scanner) skipSpace() {
-	for s.i < len(s.data) && isSpace(s.data[s.i]) {
+	for s.i < len(s.data) && s.data[s.i] <= ' ' && isSpace(s.data[s.i]) {
 		s.i++
 	}
 }
@@ -124,7 +133,7 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 		if s.next() != '"' {
 			return false
 		}
-		j := n.lookup(s.name(), hint)
+		j := s.member(n, hint)
 		if j < 0 || seen&(1<<j) != 0 {
 			return false // unknown (jsonv2 skips or folds case) or repeated
 		}
@@ -146,6 +155,27 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 	}
 }
 
+// member consumes the member name that starts at s.i (a quote) and
+// returns the index of its field, or -1. It tries the field hint first,
+// without scanning: a field's name has no quote or backslash, so if the
+// input has the name and a quote, that is the whole member name.
+func (s *scanner) member(n *node, hint int) int {
+	if hint < len(n.fields) {
+		f := &n.fields[hint]
+		start := s.i + 1
+		if f.mask != 0 && start+8 <= len(s.data) {
+			if binary.LittleEndian.Uint64(s.data[start:])&f.mask == f.word {
+				s.i = start + len(f.name) + 1
+				return hint
+			}
+		} else if end := start + len(f.name); end < len(s.data) && s.data[end] == '"' && string(s.data[start:end]) == f.name {
+			s.i = end + 1
+			return hint
+		}
+	}
+	return n.lookup(s.name())
+}
+
 // name consumes the member name that starts at s.i (a quote) and returns
 // its raw bytes, or nil if it has an escape, a control byte or no end.
 // A name with other invalid bytes matches no field, whose names are valid
@@ -164,88 +194,12 @@ func (s *scanner) name() []byte {
 	return nil
 }
 
-// lookup returns the index of the field named name, trying hint first,
-// or -1.
-func (n *node) lookup(name []byte, hint int) int {
-	if hint < len(n.fields) && n.fields[hint].name == string(name) {
-		return hint
-	}
+// lookup returns the index of the field named name, or -1.
+func (n *node) lookup(name []byte) int {
 	for j := range n.fields {
 		if n.fields[j].name == string(name) {
 			return j
 		}
 	}
 	return -1
-}
-
-// array decodes a JSON array into the slice at p, allocated once at its
-// exact length.
-func (s *scanner) array(n *node, p unsafe.Pointer) bool {
-	s.i++ // '['
-	count, ok := countElements(s.data[s.i:])
-	if !ok {
-		return false
-	}
-	h := (*sliceHeader)(p)
-	if count == 0 {
-		h.data = unsafe.Pointer(&emptyArray)
-		return s.consume(']')
-	}
-	// Grow allocates the backing array typed (GC-correct) and zeroed,
-	// without a second allocation for a slice header as MakeSlice has.
-	reflect.NewAt(n.typ, p).Elem().Grow(count)
-	h.len = count
-	for k := range count {
-		if k > 0 && !s.consume(',') {
-			return false
-		}
-		if !s.value(n.elem, unsafe.Add(h.data, uintptr(k)*n.elemSize)) {
-			return false
-		}
-	}
-	return s.consume(']')
-}
-
-// countElements returns the number of elements of the array whose body
-// (after the '[') starts b: the values outside nested values and strings.
-// It validates only what bounds the count by the input's length (no empty
-// element): decoding the elements validates the rest, and fails if the
-// count does not match them. It reports false if the array does not end.
-func countElements(b []byte) (int, bool) {
-	depth, count, inElement := 0, 0, false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if isSpace(c) {
-			continue
-		}
-		if depth == 0 {
-			switch c {
-			case ',':
-				if !inElement {
-					return 0, false
-				}
-				count, inElement = count+1, false
-				continue
-			case ']':
-				if inElement {
-					return count + 1, true
-				}
-				return 0, count == 0 // [] or a trailing comma
-			}
-			inElement = true
-		}
-		switch c {
-		case '"':
-			if i = stringEnd(b, i+1); i < 0 {
-				return 0, false
-			}
-		case '[', '{':
-			depth++
-		case ']', '}':
-			if depth--; depth < 0 {
-				return 0, false // a '}' closing the array
-			}
-		}
-	}
-	return 0, false
 }

@@ -3,6 +3,9 @@ package jsondec
 import (
 	"strings"
 	"testing"
+	"unsafe"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestVisitor(t *testing.T) {
@@ -180,10 +183,109 @@ func TestNested(t *testing.T) {
 		{"pointer to slice", `{"pv":[{"id":1,"roles":["a"]},null]}`, true},
 		{"empty structs", `{"e":[{},{}]}`, true},
 		{"deep", `{"l":[[["a","b"],[]],[[""]]]}`, true},
+		{"names of 7 and 8 bytes", `{"seven_7":7,"eight__8":8}`, true},
+		{"names in another order", `{"eight__8":8,"seven_7":7,"f":[]}`, true},
+		{"names at the end of the input", `{"f":null,"m":[]}`, true},
+		{"longer name", `{"seven_77":7}`, false},
+		{"shorter name", `{"seven_":7}`, false},
+		{"longer 8-byte name", `{"eight__88":8}`, false},
+		{"prefix of a name", `{"eight__":8}`, false},
+		{"name cut off", `{"seven_7`, false},
 		{"uint out of range", `{"u":[65536]}`, false},
 		{"short row", `{"m":[[1,],[2]]}`, false},
 		{"unbalanced", `{"m":[[1]]]}`, false},
 		{"bracket mismatch", `{"m":[[1}]}`, false},
 		{"deep unterminated", `{"l":[[["a"`, false},
 	})
+}
+
+func TestEmbedded(t *testing.T) {
+	run[Embedded](t, []testCase{
+		{"every field", `{"id":1,"title":"t","path":"p","n":[1,2],"Note":"x","extra":"e"}`, true},
+		{"encoding/json", mustJSON(Embedded{Item: Item{ID: 3, Title: "<t>"}, Inner: Inner{Scalars2{N: []int{4}}, "n"}, Extra: "e"}), true},
+		{"embedded name", `{"Item":{"id":1}}`, false},
+		{"unknown", `{"x":1}`, false},
+	})
+}
+
+// TestLongArrays: arrays longer than countLimit decode through the
+// scratch slices, which grow, are reused and must come back zero.
+func TestLongArrays(t *testing.T) {
+	many := func(elem string, n int) string { return "[" + strings.Repeat(elem+",", n-1) + elem + "]" }
+	items := many(`{"id":1,"title":"a title","path":"/a/path"}`, 100)
+	ids := many(`{"id":2}`, 100)
+	cases := []testCase{
+		{"roles", `{"roles":` + many(`"account-member"`, 100) + `}`, true},
+		{"items", `{"recent":` + items + `}`, true},
+		{"items again, fewer fields", `{"recent":` + ids + `}`, true},
+		{"nulls", `{"recent":` + many(`null`, 300) + `}`, true},
+		{"spaces", `{"roles":[` + strings.Repeat(" ", 300) + `]}`, true},
+		{"spaces between", `{"roles":[` + strings.Repeat(` "a" , `, 60) + `"b"]}`, true},
+		{"trailing comma", `{"roles":` + strings.TrimSuffix(many(`"r"`, 100), "]") + `,]}`, false},
+		{"missing comma", `{"roles":["r" ` + many(`"r"`, 100)[1:] + `}`, false},
+		{"bad element", `{"recent":` + strings.Replace(items, `"id":1,`, `"id":1.5,`, 1) + `}`, false},
+		{"unterminated", `{"roles":` + strings.TrimSuffix(many(`"r"`, 100), "]"), false},
+		{"items after a failure", `{"recent":` + items + `}`, true},
+		{"ids after a failure", `{"recent":` + ids + `}`, true},
+	}
+	run[Visitor](t, cases)
+	run[Nested](t, []testCase{
+		{"long rows", `{"m":` + many(many("1", 100), 3) + `,"l":[[` + many(`"x"`, 100) + `]]}`, true},
+		{"many short rows", `{"m":` + many("[1,2]", 200) + `}`, true},
+		{"long pointers", `{"ps":` + many(`"s"`, 100) + `,"pv":` + many(`{"roles":["a"]}`, 30) + `}`, true},
+		{"long empty structs", `{"e":` + many(`{}`, 200) + `}`, true},
+	})
+}
+
+// TestConcurrent: one Decoder serves goroutines at once (the scratch
+// slices of long arrays are per call); run it with -race.
+func TestConcurrent(t *testing.T) {
+	d := For[Visitor]()
+	inputs := []string{mustJSON(newVisitor(8 << 10)), mustJSON(newVisitor(3 << 10)), mustJSON(newVisitor(0))}
+	want := make([]Visitor, len(inputs))
+	for i, in := range inputs {
+		if err := jsonv2Unmarshal([]byte(in), &want[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			for k := range 30 {
+				i := (g + k) % len(inputs)
+				var v Visitor
+				if !d.Decode([]byte(inputs[i]), &v) {
+					errs <- "Decode did not decide"
+					return
+				}
+				if diff := cmp.Diff(want[i], v); diff != "" {
+					errs <- diff
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
+
+// TestAliasing: a string without escapes points into the input.
+func TestAliasing(t *testing.T) {
+	data := []byte(mustJSON(newVisitor(1 << 10)))
+	var v Visitor
+	if !For[Visitor]().Decode(data, &v) {
+		t.Fatal("Decode did not decide")
+	}
+	strs := []string{v.Name, v.Email, v.Phone, v.Roles[0], v.Recent[0].Title, v.Recent[len(v.Recent)-1].Path}
+	for _, s := range strs {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		start := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+		if p < start || p+uintptr(len(s)) > start+uintptr(len(data)) {
+			t.Errorf("%q does not alias the input", s)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package jsondec
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -11,8 +12,32 @@ import (
 type (
 	withUnmarshalJSON struct{ A int }
 	withText          int
-	embedded          struct {
+	embeddedPointer   struct {
+		*Item
+		B int
+	}
+	embeddedTagged struct {
+		Item `json:"item"`
+	}
+	embeddedUnexported struct {
+		item
+		B int
+	}
+	item              struct{ A int }
+	embeddedNonStruct struct {
+		Count
+		B int
+	}
+	embeddedConflict struct {
 		Item
+		ID int `json:"id"`
+	}
+	embeddedTwice struct {
+		Item
+		Embedded
+	}
+	embeddedMethods struct {
+		withUnmarshalJSON
 		B int
 	}
 	stringOption struct {
@@ -76,7 +101,13 @@ func TestForRefuses(t *testing.T) {
 		{"MarshalText", For[withText]() == nil},
 		{"json.RawMessage", For[json.RawMessage]() == nil},
 		{"json.Number", For[json.Number]() == nil},
-		{"embedded struct", For[embedded]() == nil},
+		{"embedded pointer", For[embeddedPointer]() == nil},
+		{"embedded with a tag", For[embeddedTagged]() == nil},
+		{"embedded unexported type", For[embeddedUnexported]() == nil},
+		{"embedded non-struct", For[embeddedNonStruct]() == nil},
+		{"embedded name conflict", For[embeddedConflict]() == nil},
+		{"embedded twice", For[embeddedTwice]() == nil},
+		{"embedded with methods", For[embeddedMethods]() == nil},
 		{"string option", For[stringOption]() == nil},
 		{"case option", For[caseOption]() == nil},
 		{"inline option", For[inlineOption]() == nil},
@@ -101,7 +132,7 @@ func TestForRefuses(t *testing.T) {
 		{"chan", For[chan int]() == nil},
 		{"func", For[func()]() == nil},
 		{"65 fields", For[tooManyFields]() == nil},
-		{"nested too deep", nested(MaxDepth) == nil},
+		{"nested too deep", nested(MaxDepth+1) == nil},
 	} {
 		if !c.ok {
 			t.Errorf("For accepts the %s type", c.name)
@@ -125,7 +156,7 @@ var sameName = reflect.StructOf([]reflect.StructField{
 // planOf is For for a type known at run time.
 func planOf(typ reflect.Type) *node {
 	b := builder{onPath: map[reflect.Type]bool{}}
-	return b.build(typ, 1)
+	return b.build(typ, 0)
 }
 
 // nested returns the plan of a slice type nested depth levels deep:
@@ -146,10 +177,11 @@ func TestForAccepts(t *testing.T) {
 		{"Visitor", For[Visitor]() != nil},
 		{"Scalars", For[Scalars]() != nil},
 		{"Nested", For[Nested]() != nil},
+		{"Embedded", For[Embedded]() != nil},
 		{"pointer to Visitor", For[*Visitor]() != nil},
 		{"empty struct", For[struct{}]() != nil},
 		{"[]uint16", For[[]uint16]() != nil},
-		{"nested as deep as allowed", nested(MaxDepth-1) != nil},
+		{"nested as deep as allowed", nested(MaxDepth) != nil},
 	} {
 		if !c.ok {
 			t.Errorf("For refuses the %s type", c.name)
@@ -180,4 +212,26 @@ func TestRefusedTagsJSONv2(t *testing.T) {
 // unmarshal decodes {} into a new value of type typ with jsonv2.
 func unmarshal(typ reflect.Type) error {
 	return jsonv2Unmarshal([]byte(`{}`), reflect.New(typ).Interface())
+}
+
+// TestDeepest decodes the deepest input a plan allows, MaxDepth nested
+// arrays, as jsonv2 does.
+func TestDeepest(t *testing.T) {
+	typ := reflect.TypeFor[int]()
+	for range MaxDepth {
+		typ = reflect.SliceOf(typ)
+	}
+	data := []byte(strings.Repeat("[", MaxDepth) + "7" + strings.Repeat("]", MaxDepth))
+	fast, slow := reflect.New(typ), reflect.New(typ)
+	s := scanner{data: data}
+	if !s.value(planOf(typ), fast.UnsafePointer()) || s.i != len(data) {
+		t.Fatal("not decided")
+	}
+	if err := jsonv2Unmarshal(data, slow.Interface()); err != nil {
+		t.Fatal(err)
+	}
+	// Not go-cmp: its time doubles with each level of nested slices.
+	if !reflect.DeepEqual(slow.Interface(), fast.Interface()) {
+		t.Errorf("%s: differs from jsonv2", data)
+	}
 }

@@ -16,9 +16,12 @@ package jsondec
 
 import (
 	"encoding"
+	"encoding/binary"
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -27,9 +30,10 @@ import (
 )
 
 // MaxDepth is how deeply the types a Decoder handles may nest: structs,
-// slices and pointers count one level each. Input deeper than the type
-// does not match it, so the scanner needs no depth counter of its own; 64
-// is token.MaxDataDepth, the nesting the token package allows.
+// slices and pointers count one level each (pointers conservatively: they
+// add none in JSON). Input deeper than the type does not match it, so the
+// scanner needs no depth counter of its own; 64 is token.MaxDataDepth,
+// the nesting the token package allows.
 const MaxDepth = 64
 
 // maxFields is the most decodable fields a struct may have: the scanner
@@ -46,14 +50,16 @@ type Decoder[T any] struct {
 // For returns a decoder for T, or nil if T is not a type the fast path
 // handles: bool, ints, uints, floats and strings (and named types of
 // them), structs of such fields, slices (not of bytes) and pointers of
-// such types. It refuses maps, interfaces, arrays, embedded or unexported
-// tagged fields, tag options other than omitempty and omitzero, types with
+// such types; the fields of an embedded exported struct without a tag
+// are the struct's own (as in jsonv2). It refuses maps, interfaces,
+// arrays, other embedded fields, unexported tagged fields, fields of the
+// same JSON name, tag options other than omitempty and omitzero, types with
 // marshal or unmarshal methods, time.Time and time.Duration, recursive
 // types and types nested deeper than MaxDepth. Call it once per type: it
 // reflects over T.
 func For[T any]() *Decoder[T] {
 	b := builder{onPath: map[reflect.Type]bool{}}
-	root := b.build(reflect.TypeFor[T](), 1)
+	root := b.build(reflect.TypeFor[T](), 0)
 	if root == nil {
 		return nil
 	}
@@ -84,6 +90,7 @@ type node struct {
 	elem     *node        // of a slice or a pointer
 	elemSize uintptr      // of a slice
 	typ      reflect.Type // of a slice (to grow it), of a pointer's element (to allocate it)
+	scratch  *sync.Pool   // of a slice: *scratch of typ for long arrays
 }
 
 // A field is one decodable struct field.
@@ -91,6 +98,26 @@ type field struct {
 	name   string // the JSON member name, matched exactly
 	offset uintptr
 	node   *node
+
+	// A name of at most 7 bytes and its closing quote, as one
+	// little-endian word and the mask of its bytes, to match the name in
+	// one comparison; mask is 0 for a longer name.
+	word, mask uint64
+}
+
+// newField returns the field named name.
+func newField(name string, offset uintptr, n *node) field {
+	f := field{name: name, offset: offset, node: n}
+	if len(name) < 8 {
+		var b [8]byte
+		copy(b[:], name+"\"")
+		f.word = binary.LittleEndian.Uint64(b[:])
+		f.mask = 1<<(8*(len(name)+1)) - 1
+		if len(name) == 7 {
+			f.mask = math.MaxUint64
+		}
+	}
+	return f
 }
 
 // builder builds plans; onPath holds the types being built, to refuse
@@ -123,13 +150,37 @@ var special = []reflect.Type{
 	reflect.TypeFor[json.Number](),
 }
 
-// build returns the plan of t at nesting depth, or nil if t is unsupported.
+// build returns the plan of t inside depth structs, slices and pointers,
+// or nil if t is unsupported.
 func (b *builder) build(t reflect.Type, depth int) *node {
-	if depth > MaxDepth || b.onPath[t] || hasMethods(t) {
+	if b.onPath[t] || hasMethods(t) {
 		return nil
+	}
+	if n := scalarNode(t); n != nil {
+		return n
+	}
+	if depth == MaxDepth {
+		return nil // a struct, slice or pointer a level too deep
 	}
 	b.onPath[t] = true
 	defer delete(b.onPath, t)
+	switch t.Kind() {
+	case reflect.Struct:
+		return b.buildStruct(t, depth)
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 { // base64 in JSON
+			return nil
+		}
+		n := &node{kind: kindSlice, elemSize: t.Elem().Size(), typ: t, scratch: scratchPool(t)}
+		return b.wrap(n, t.Elem(), depth)
+	case reflect.Pointer:
+		return b.wrap(&node{kind: kindPointer, typ: t.Elem()}, t.Elem(), depth)
+	}
+	return nil // maps, interfaces, arrays, uintptr, complex, chan, func
+}
+
+// scalarNode returns the plan of t if it is a bool, number or string.
+func scalarNode(t reflect.Type) *node {
 	switch t.Kind() {
 	case reflect.Bool:
 		return &node{kind: kindBool}
@@ -141,17 +192,8 @@ func (b *builder) build(t reflect.Type, depth int) *node {
 		return &node{kind: kindFloat, bits: t.Bits()}
 	case reflect.String:
 		return &node{kind: kindString}
-	case reflect.Struct:
-		return b.buildStruct(t, depth)
-	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 { // base64 in JSON
-			return nil
-		}
-		return b.wrap(&node{kind: kindSlice, elemSize: t.Elem().Size(), typ: t}, t.Elem(), depth)
-	case reflect.Pointer:
-		return b.wrap(&node{kind: kindPointer, typ: t.Elem()}, t.Elem(), depth)
 	}
-	return nil // maps, interfaces, arrays, uintptr, complex, chan, func
+	return nil
 }
 
 // wrap sets n's element plan, of type elem, or returns nil.
@@ -185,7 +227,6 @@ func hasMethods(t reflect.Type) bool {
 // buildStruct returns the plan of the struct type t, or nil.
 func (b *builder) buildStruct(t reflect.Type, depth int) *node {
 	n := &node{kind: kindStruct}
-	names := map[string]bool{}
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		tag, tagged := sf.Tag.Lookup("json")
@@ -193,7 +234,10 @@ func (b *builder) buildStruct(t reflect.Type, depth int) *node {
 		case tag == "-":
 			continue // ignored by jsonv2 whatever its type
 		case sf.Anonymous:
-			return nil // embedding promotes fields: left to jsonv2
+			if !b.embed(n, sf, tagged, depth) {
+				return nil
+			}
+			continue
 		case !sf.IsExported():
 			if tagged {
 				return nil // jsonv2 refuses the type
@@ -201,20 +245,48 @@ func (b *builder) buildStruct(t reflect.Type, depth int) *node {
 			continue
 		}
 		name, ok := memberName(sf.Name, tag)
-		if !ok || names[name] || len(n.fields) == maxFields {
-			return nil
-		}
-		names[name] = true
 		fn := b.build(sf.Type, depth+1)
-		if fn == nil {
+		if !ok || fn == nil {
 			return nil
 		}
-		n.fields = append(n.fields, field{name: name, offset: sf.Offset, node: fn})
+		n.fields = append(n.fields, newField(name, sf.Offset, fn))
 	}
-	if t.NumField() > 0 && len(n.fields) == 0 {
-		return nil // jsonv2 may refuse a struct with no JSON fields
+	if (t.NumField() > 0 && len(n.fields) == 0) || len(n.fields) > maxFields || !uniqueNames(n.fields) {
+		// jsonv2 may refuse a struct with no JSON fields; it picks one
+		// of fields of the same name by rules not repeated here.
+		return nil
 	}
 	return n
+}
+
+// embed adds to n the fields of the embedded field sf, which jsonv2
+// treats as its own (inlines) if sf is an exported struct without a tag.
+// Embedded pointers (which jsonv2 allocates on demand), unexported or
+// tagged embedded fields are left to jsonv2.
+func (b *builder) embed(n *node, sf reflect.StructField, tagged bool, depth int) bool {
+	if tagged || !sf.IsExported() || sf.Type.Kind() != reflect.Struct {
+		return false
+	}
+	inner := b.build(sf.Type, depth+1)
+	if inner == nil || len(inner.fields) == 0 {
+		return false
+	}
+	for _, f := range inner.fields {
+		n.fields = append(n.fields, newField(f.name, sf.Offset+f.offset, f.node))
+	}
+	return true
+}
+
+// uniqueNames reports whether no two fields have the same name.
+func uniqueNames(fields []field) bool {
+	names := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		if names[f.name] {
+			return false
+		}
+		names[f.name] = true
+	}
+	return true
 }
 
 // memberName returns the JSON member name of the exported field goName

@@ -83,6 +83,21 @@ type Nested struct {
 	PV *[]*Visitor  `json:"pv"`
 	E  []struct{}   `json:"e"`
 	L  [][][]string `json:"l"`
+	N7 int          `json:"seven_7"`
+	N8 int          `json:"eight__8"`
+}
+
+// Embedded has the fields of embedded structs, one of them twice deep.
+type Embedded struct {
+	Item
+	Inner
+	Extra string `json:"extra"`
+}
+
+// Inner is embedded in Embedded and embeds Scalars2.
+type Inner struct {
+	Scalars2
+	Note string
 }
 
 // newVisitor returns benchdata's user as a Visitor with its JSON at least

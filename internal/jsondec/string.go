@@ -1,9 +1,8 @@
 package jsondec
 
 import (
-	"bytes"
-	"math"
-	"strconv"
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -24,11 +23,11 @@ func (s *scanner) string() (string, bool) {
 		return "", false
 	}
 	start := s.i + 1
-	for i := start; i < len(s.data); {
-		c := s.data[i]
-		switch {
-		case plain[c]:
-			i++
+	for i := start; ; {
+		if i = skipPlain(s.data, i); i >= len(s.data) {
+			return "", false
+		}
+		switch c := s.data[i]; {
 		case c == '"':
 			s.i = i + 1
 			return unsafe.String(unsafe.SliceData(s.data[start:]), i-start), true
@@ -42,7 +41,43 @@ func (s *scanner) string() (string, bool) {
 			}
 		}
 	}
-	return "", false
+}
+
+// Word-at-a-time tests on 8 bytes (SWAR): has0 marks (sets the high bit
+// of) the bytes of x that are zero. It may also mark a byte above a marked
+// one (a borrow), never one below: the lowest mark is exact, so that
+// firstMarked finds the first.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+func has0(x uint64) uint64            { return (x - ones) &^ x & highs }
+func hasByte(x uint64, c byte) uint64 { return has0(x ^ ones*uint64(c)) }
+
+// firstMarked is the index of the lowest marked byte of a non-zero mark.
+func firstMarked(mark uint64) int { return bits.TrailingZeros64(mark) / 8 }
+
+// skipPlain returns the index of the first byte at or after b[i] that is
+// not plain (see plain), or len(b): eight bytes at a time while it can.
+func skipPlain(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		// As has0 and a "less than 0x20" test, without their &^ x: a
+		// byte at or above 0x80 is marked by x itself anyway, so the lowest
+		// mark is still exact, in fewer operations.
+		quote := (x ^ ones*'"') - ones
+		backslash := (x ^ ones*'\\') - ones
+		control := x - ones*0x20
+		mark := (quote | backslash | control | x) & highs
+		if mark != 0 {
+			return i + firstMarked(mark)
+		}
+	}
+	for i < len(b) && plain[b[i]] {
+		i++
+	}
+	return i
 }
 
 // validRune returns the index after the valid UTF-8 sequence at b[i], or
@@ -155,164 +190,30 @@ func hex4(b []byte, i int) (rune, bool) {
 }
 
 // stringEnd returns the index of the quote that ends the JSON string whose
-// body starts at b[i], or -1: the first quote not escaped by an odd run of
-// backslashes.
+// body starts at b[i], or -1: the first quote not escaped by a backslash
+// (an escape is a backslash and the byte after it).
 func stringEnd(b []byte, i int) int {
-	for {
-		j := bytes.IndexByte(b[i:], '"')
-		if j < 0 {
-			return -1
+	for i < len(b) {
+		i = skipToQuoteOrEscape(b, i)
+		if i < len(b) && b[i] == '"' {
+			return i
 		}
-		q := i + j
-		k := q
-		for k > i && b[k-1] == '\\' {
-			k--
-		}
-		if (q-k)%2 == 0 {
-			return q
-		}
-		i = q + 1
+		i += 2 // a backslash and the byte it escapes
 	}
+	return -1
 }
 
-// number consumes a JSON number and returns its text and whether it is an
-// integer (no fraction, no exponent).
-func (s *scanner) number() (lit []byte, integer, ok bool) {
-	b, start := s.data, s.i
-	i := start
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		i = digits(b, i)
-	default:
-		return nil, false, false
-	}
-	integer = true
-	if i < len(b) && b[i] == '.' {
-		if i = digits(b, i+1); i < 0 {
-			return nil, false, false
+// skipToQuoteOrEscape returns the index of the first quote or backslash at
+// or after b[i], or len(b).
+func skipToQuoteOrEscape(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if mark := hasByte(x, '"') | hasByte(x, '\\'); mark != 0 {
+			return i + firstMarked(mark)
 		}
-		integer = false
 	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+	for i < len(b) && b[i] != '"' && b[i] != '\\' {
 		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if i = digits(b, i); i < 0 {
-			return nil, false, false
-		}
-		integer = false
-	}
-	s.i = i
-	return b[start:i], integer, true
-}
-
-// digits returns the index after the run of at least one digit at b[i],
-// or -1.
-func digits(b []byte, i int) int {
-	start := i
-	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-		i++
-	}
-	if i == start {
-		return -1
 	}
 	return i
-}
-
-// magnitude parses the digits of an integer literal (no sign), reporting
-// false above math.MaxUint64.
-func magnitude(lit []byte) (uint64, bool) {
-	var n uint64
-	for _, c := range lit {
-		d := uint64(c - '0')
-		if n > (math.MaxUint64-d)/10 {
-			return 0, false
-		}
-		n = n*10 + d
-	}
-	return n, true
-}
-
-// int decodes an integer literal into the bits-wide int at p; fractions,
-// exponents and values out of range are refused, as jsonv2 refuses them.
-// -0 is 0 (as in jsonv2).
-func (s *scanner) int(bits int, p unsafe.Pointer) bool {
-	lit, integer, ok := s.number()
-	if !ok || !integer {
-		return false
-	}
-	neg := lit[0] == '-'
-	if neg {
-		lit = lit[1:]
-	}
-	m, ok := magnitude(lit)
-	limit := uint64(1) << (bits - 1) // -limit .. limit-1
-	if !ok || (neg && m > limit) || (!neg && m >= limit) {
-		return false
-	}
-	v := int64(m)
-	if neg {
-		v = -v // also right for m == limit: two's complement
-	}
-	switch bits {
-	case 8:
-		*(*int8)(p) = int8(v)
-	case 16:
-		*(*int16)(p) = int16(v)
-	case 32:
-		*(*int32)(p) = int32(v)
-	default:
-		*(*int64)(p) = v
-	}
-	return true
-}
-
-// uint decodes a non-negative integer literal into the bits-wide uint at
-// p. jsonv2 refuses a minus sign, even in -0.
-func (s *scanner) uint(bits int, p unsafe.Pointer) bool {
-	lit, integer, ok := s.number()
-	if !ok || !integer || lit[0] == '-' {
-		return false
-	}
-	m, ok := magnitude(lit)
-	if !ok || (bits < 64 && m >= uint64(1)<<bits) {
-		return false
-	}
-	switch bits {
-	case 8:
-		*(*uint8)(p) = uint8(m)
-	case 16:
-		*(*uint16)(p) = uint16(m)
-	case 32:
-		*(*uint32)(p) = uint32(m)
-	default:
-		*(*uint64)(p) = m
-	}
-	return true
-}
-
-// float decodes a number into the bits-wide float at p with
-// strconv.ParseFloat, as jsonv2 does; its errors (out of range) are
-// refused, as jsonv2 refuses them.
-func (s *scanner) float(bits int, p unsafe.Pointer) bool {
-	lit, _, ok := s.number()
-	if !ok {
-		return false
-	}
-	f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(lit), len(lit)), bits)
-	if err != nil {
-		return false
-	}
-	if bits == 32 {
-		*(*float32)(p) = float32(f)
-	} else {
-		*(*float64)(p) = f
-	}
-	return true
 }

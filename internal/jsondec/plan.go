@@ -56,7 +56,8 @@ type Decoder[T any] struct {
 // same JSON name, tag options other than omitempty and omitzero, types with
 // marshal or unmarshal methods, time.Time and time.Duration, recursive
 // types and types nested deeper than MaxDepth. Call it once per type: it
-// reflects over T.
+// reflects over T. The Decoder keeps, for each slice in T, a sync.Pool of
+// zeroed scratch slices (each at most 64 KiB) for decoding long arrays.
 func For[T any]() *Decoder[T] {
 	b := builder{onPath: map[reflect.Type]bool{}}
 	root := b.build(reflect.TypeFor[T](), 0)

@@ -16,35 +16,66 @@ import (
 //
 // It reads the base cookie and its chunks in one scan of the header.
 func (c *Cookie) Read(r *http.Request) (string, error) {
+	v, parts, n, err := c.read(r)
+	if err != nil || n == 0 {
+		return v, err
+	}
+	return strings.Join(parts[:n], ""), nil
+}
+
+// ReadAppend is [Cookie.Read] for a caller that reuses a buffer: it
+// appends the cookie's value to dst and returns the extended buffer, so
+// that a value of several chunks (kilobytes) costs no allocation once dst
+// is large enough. On error it returns dst unchanged.
+func (c *Cookie) ReadAppend(dst []byte, r *http.Request) ([]byte, error) {
+	v, parts, n, err := c.read(r)
+	switch {
+	case err != nil:
+		return dst, err
+	case n == 0:
+		return append(dst, v...), nil
+	}
+	for _, p := range parts[:n] {
+		dst = append(dst, p...)
+	}
+	return dst, nil
+}
+
+// read does the work of Read and ReadAppend: it returns the value, or, if
+// it is chunked, its n parts in order, to be joined.
+func (c *Cookie) read(r *http.Request) (v string, parts [MaxChunksLimit]string, n int, err error) {
 	f := c.find(r)
 	base := f.base
 	switch {
 	case base.n == 0:
-		return "", f.absent(c)
+		return "", parts, 0, f.absent(c)
 	case base.n > 1:
-		return "", ambiguous(c.name, base.n)
+		return "", parts, 0, ambiguous(c.name, base.n)
 	}
-	v := base.value
+	v = base.value
 	switch {
 	case base.quoted:
-		return "", malformed(c.name, "quoted value")
+		return "", parts, 0, malformed(c.name, "quoted value")
 	case v == "":
-		return "", f.absent(c)
+		return "", parts, 0, f.absent(c)
 	case strings.HasPrefix(v, chunkMarker):
 		n, ok := parseMarker(v)
 		if !ok || n < 2 || n > c.maxChunks {
-			return "", malformed(c.name, "bad chunk marker")
+			return "", parts, 0, malformed(c.name, "bad chunk marker")
 		}
-		return c.join(&f, n)
+		if parts, err = c.chunks(&f, n); err != nil {
+			return "", parts, 0, err
+		}
+		return "", parts, n, nil
 	case len(v) > c.maxValueLen:
-		return "", malformed(c.name, "value too long")
+		return "", parts, 0, malformed(c.name, "value too long")
 	case !base.strict:
-		return "", malformed(c.name, "value holds a byte that is not a cookie-octet")
+		return "", parts, 0, malformed(c.name, "value holds a byte that is not a cookie-octet")
 	}
 	if i := lowestBit(f.chunkSet()); i > 0 {
-		return "", malformed(c.chunkNames[i], "chunk of an unchunked value")
+		return "", parts, 0, malformed(c.chunkNames[i], "chunk of an unchunked value")
 	}
-	return v, nil
+	return v, parts, 0, nil
 }
 
 // match is what a scan found of one cookie name: how many cookies of that
@@ -112,39 +143,52 @@ func (f *found) absent(c *Cookie) error {
 	return ErrNotFound
 }
 
-// join joins the n chunks that the base cookie's marker announced.
-func (c *Cookie) join(f *found, n int) (string, error) {
-	var parts [MaxChunksLimit]string
+// chunks checks and returns, in order, the n chunks that the base
+// cookie's marker announced.
+func (c *Cookie) chunks(f *found, n int) (parts [MaxChunksLimit]string, err error) {
 	total := 0
 	for i := 1; i <= n; i++ {
 		ch := &f.chunks[i]
 		switch {
 		case ch.n == 0:
-			return "", malformed(c.chunkNames[i], "chunk missing")
+			return parts, malformed(c.chunkNames[i], "chunk missing")
 		case ch.n > 1:
-			return "", ambiguous(c.chunkNames[i], ch.n)
+			return parts, ambiguous(c.chunkNames[i], ch.n)
 		case ch.quoted:
-			return "", malformed(c.chunkNames[i], "quoted value")
+			return parts, malformed(c.chunkNames[i], "quoted value")
 		case ch.value == "":
-			return "", malformed(c.chunkNames[i], "empty chunk")
+			return parts, malformed(c.chunkNames[i], "empty chunk")
 		case !ch.strict:
-			return "", malformed(c.chunkNames[i], "value holds a byte that is not a cookie-octet")
+			return parts, malformed(c.chunkNames[i], "value holds a byte that is not a cookie-octet")
 		}
 		parts[i-1] = ch.value
 		total += len(ch.value)
 	}
 	if i := lowestBit(f.chunkSet() &^ (1<<(n+1) - 1)); i > 0 {
-		return "", malformed(c.chunkNames[i], "chunk beyond the marker's count")
+		return parts, malformed(c.chunkNames[i], "chunk beyond the marker's count")
 	}
 	if total > c.maxValueLen {
-		return "", malformed(c.name, "value too long")
+		return parts, malformed(c.name, "value too long")
 	}
-	v := strings.Join(parts[:n], "")
-	if strings.HasPrefix(v, chunkMarker) {
+	if joinedHasPrefix(parts[:n], chunkMarker) {
 		// Write never produces this; refusing it keeps Read's results writable.
-		return "", malformed(c.name, "value begins with the chunk marker")
+		return parts, malformed(c.name, "value begins with the chunk marker")
 	}
-	return v, nil
+	return parts, nil
+}
+
+// joinedHasPrefix reports whether the parts, joined, begin with prefix.
+func joinedHasPrefix(parts []string, prefix string) bool {
+	for _, p := range parts {
+		if len(p) >= len(prefix) {
+			return strings.HasPrefix(p, prefix)
+		}
+		if !strings.HasPrefix(prefix, p) {
+			return false
+		}
+		prefix = prefix[len(p):]
+	}
+	return prefix == ""
 }
 
 func ambiguous(name string, n int) error {

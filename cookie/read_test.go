@@ -141,6 +141,12 @@ func checkRead(t *testing.T, c *cookie.Cookie, maxChunks int, r *http.Request) (
 			t.Fatalf("Read(%.200q) = %v; net/http's reading %v", r.Header["Cookie"], err, wantErr)
 		}
 	}
+	// ReadAppend is Read, appended to what the buffer held.
+	const held = "held;"
+	buf, appendErr := c.ReadAppend(append(make([]byte, 0, 8), held...), r)
+	if string(buf) != held+got || fmt.Sprint(appendErr) != fmt.Sprint(err) {
+		t.Fatalf("ReadAppend(%q, %.200q) = %.100q, %v; want %.100q, %v", held, r.Header["Cookie"], buf, appendErr, held+got, err)
+	}
 	return got, err
 }
 

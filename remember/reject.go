@@ -5,7 +5,9 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/sessionless/sessionless/cookie"
 	"github.com/sessionless/sessionless/internal/slot"
@@ -31,11 +33,18 @@ type check[V any] func(r *http.Request, tok *token.Token[V]) (token.Reason, erro
 // in its own allocation.
 func openSlot[T, V any](m *Manager[T], w http.ResponseWriter, r *http.Request, s *cookieToken[V], now time.Time, chk check[V], dst *token.Token[V]) bool {
 	rej := Rejection{Cookie: s.c.Name()}
-	raw, err := s.c.Read(r)
+	buf := readBufs.Get().(*[]byte)
+	defer putReadBuf(buf)
+	b, err := s.c.ReadAppend((*buf)[:0], r)
+	*buf = b
 	if errors.Is(err, cookie.ErrNotFound) && (w == nil || !presentEmpty(r, s.c.Name())) {
 		return false
 	}
 	if err == nil {
+		// A view of the pooled buffer, which is reused once this returns:
+		// OpenInto keeps nothing of the token (the codec's cache copies
+		// it), and nothing below holds it.
+		raw := unsafe.String(unsafe.SliceData(b), len(b))
 		if err = s.codec.OpenInto(dst, raw, now); err == nil {
 			if chk == nil {
 				return true
@@ -54,6 +63,22 @@ func openSlot[T, V any](m *Manager[T], w http.ResponseWriter, r *http.Request, s
 		m.report(r.Context(), rej)
 	}
 	return false
+}
+
+// readBufs holds the buffers that cookies are read into: a chunked
+// cookie (kilobytes) is joined there rather than into a new string per
+// request.
+var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxReadBuf is the largest buffer kept for reuse, about the longest
+// value of cookie.DefaultMaxChunks chunks; a longer one is left to the
+// collector.
+const maxReadBuf = 16 << 10
+
+func putReadBuf(b *[]byte) {
+	if cap(*b) <= maxReadBuf {
+		readBufs.Put(b)
+	}
 }
 
 // presentEmpty reports whether r carries the cookie name with an empty

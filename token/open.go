@@ -42,6 +42,10 @@ func (c *Codec[T]) Open(raw string, now time.Time) (*Token[T], error) {
 // OpenInto is [Codec.Open] into *dst, for a caller that keeps the token
 // inside a larger value (one allocation less per request). It overwrites
 // *dst whatever the outcome; after an error *dst holds nothing of raw.
+//
+// Neither Open nor OpenInto keeps raw or any part of it once it returns
+// (the cache keeps a copy), so raw may be a view of a buffer that the
+// caller reuses afterwards.
 func (c *Codec[T]) OpenInto(dst *Token[T], raw string, now time.Time) error {
 	*dst = Token[T]{}
 	_, err := c.open(raw, now, dst)

@@ -141,25 +141,31 @@ func (oc *openCache) drop(raw string) {
 	oc.mu.Unlock()
 }
 
-// fromCache answers Open from the cache if raw is there: the claims are
-// checked against now as on a miss, and the data is decoded into dst's
-// Data, a new value.
-func (c *Codec[T]) fromCache(keys *keySet, raw string, now time.Time, dst *Token[T]) (err error, hit bool) {
+// fromCache answers Open from the cache if raw is there (hit): the claims
+// are checked against now as on a miss, and the data is decoded into a new
+// value, in dst or, if dst is nil, in a new Token. A refusal allocates
+// nothing.
+func (c *Codec[T]) fromCache(keys *keySet, raw string, now time.Time, dst *Token[T]) (t *Token[T], err error, hit bool) {
 	e, ok := keys.opened.get(raw)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	if err := c.checkTimes(keys, e.k, e.cl, now); err != nil {
 		if ReasonOf(err) == ReasonExpired {
 			keys.opened.drop(raw)
 		}
-		return err, true
+		return nil, err, true
+	}
+	if dst == nil {
+		dst = new(Token[T])
+	}
+	if !c.decodeData(e.data, true, &dst.Data) { // it decoded before: never happens
+		var zero T
+		dst.Data = zero
+		e.k.use.reject(ReasonBadClaims)
+		return nil, errBadClaims, true
 	}
 	dst.Claims = e.cl
-	if !c.decodeData(e.data, true, &dst.Data) { // it decoded before: never happens
-		e.k.use.reject(ReasonBadClaims)
-		return errBadClaims, true
-	}
 	e.k.use.open()
-	return nil, true
+	return dst, nil, true
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -155,6 +156,39 @@ func openTwice(t *testing.T, c *token.Codec[User], tok string) {
 	for range 2 {
 		if _, err := c.Open(tok, t0); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestOpenKeepsNothingOfRaw: neither the token Open returns nor the cache
+// keeps any part of the string Open was given, which remember makes a view
+// of a pooled buffer: overwriting it changes nothing opened before or
+// after.
+func TestOpenKeepsNothingOfRaw(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := newCodec[User](t, f.ring, "auth")
+	tok := seal(t, c, t0)
+	var opened []*token.Token[User]
+	for range 3 { // a miss, a miss that stores, a hit
+		buf := []byte(tok)
+		got, err := c.Open(unsafe.String(&buf[0], len(buf)), t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clear(buf)
+		opened = append(opened, got)
+	}
+	got, err := c.Open(tok, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range append(opened, got) {
+		if diff := cmp.Diff(alice, o.Data); diff != "" {
+			t.Errorf("Open %d, after its token's buffer was overwritten (-want +got):\n%s", i+1, diff)
+		}
+		if o.Claims != got.Claims {
+			t.Errorf("Open %d: claims %+v; want %+v", i+1, o.Claims, got.Claims)
 		}
 	}
 }

@@ -67,16 +67,8 @@ func (c *Codec[T]) open(raw string, now time.Time, dst *Token[T]) (*Token[T], er
 		keys.use.reject(ReasonMalformed)
 		return nil, errMalformed
 	}
-	if keys.opened != nil {
-		if _, hit := keys.opened.get(raw); hit {
-			if dst == nil {
-				dst = new(Token[T])
-			}
-			if err, _ := c.fromCache(keys, raw, now, dst); err != nil {
-				return nil, err
-			}
-			return dst, nil
-		}
+	if t, err, hit := c.fromCache(keys, raw, now, dst); hit {
+		return t, err
 	}
 	w := getWork()
 	defer putWork(w)

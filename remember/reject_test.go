@@ -279,3 +279,39 @@ func TestRejectionKeyID(t *testing.T) {
 		t.Errorf("log %q; want an Info line for a malformed cookie", e.logs.String())
 	}
 }
+
+// TestPooledReadBuffers: Load reads each cookie into a pooled buffer that
+// the next request overwrites (docs/attacks.md H4); a State keeps nothing
+// of it. Two visitors with chunked cookies take turns, and every State
+// read before still holds its own visitor.
+func TestPooledReadBuffers(t *testing.T) {
+	e := newEnv(t, remember.Config[User]{})
+	big := func(u User, b byte) User {
+		u.Bio = strings.Repeat(string(b), 6000) // several chunks
+		return u
+	}
+	users := []User{big(alice, 'a'), big(bob, 'b')}
+	browsers := []*browser{e.browser(), e.browser()}
+	for i, b := range browsers {
+		e.login(b, users[i], false)
+	}
+	type loaded struct {
+		st   *remember.State[User]
+		want User
+	}
+	var states []loaded
+	for round := range 4 { // misses, a miss that stores, hits
+		for i, b := range browsers {
+			st, _ := e.load(b)
+			if st.Level != remember.Authenticated {
+				t.Fatalf("round %d, visitor %d: level %v", round, i, st.Level)
+			}
+			states = append(states, loaded{st, users[i]})
+		}
+	}
+	for i, s := range states {
+		if diff := cmp.Diff(s.want, s.st.Data); diff != "" {
+			t.Errorf("State %d after later requests (-want +got):\n%s", i, diff)
+		}
+	}
+}

@@ -1,10 +1,7 @@
 package token
 
 import (
-	"hash/maphash"
-	"math/bits"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -21,28 +18,18 @@ const DefaultCacheSize = 1024
 // passed are stored; a hit checks the times again and decodes the data
 // afresh from the stored JSON, so no two requests share a Data.
 //
-// A token is stored the second time it opens, not the first (a
-// "doorkeeper", as in TinyLFU): a visitor seen once, or a crowd larger
-// than the cache passing through it, would otherwise pay for a copy and
-// evict a returning visitor on every request, for nothing. The doorkeeper
-// is a table of the hashes of tokens opened once; a collision only
-// stores a token a request early.
-//
 // It holds at most max entries, each a copy of the token and of the
 // data's JSON, both at most the codec's MaxLength, in one allocation:
-// max × (2 × MaxLength + about 200) bytes in all, plus 8 bytes per
-// doorkeeper slot (the power of two at or above max). A full cache forgets
-// a random entry.
+// max × (2 × MaxLength + about 200) bytes in all. A full cache forgets a
+// random entry.
 type openCache struct {
 	mu sync.Mutex
 	// m holds the entries by the token's encoded tag (the last tagLen
 	// bytes, a string view of the entry's own copy): a short key that
 	// costs little to hash, where the token may be several kilobytes.
 	// A hit also compares the whole token.
-	m    map[string]opened
-	max  int
-	seed maphash.Seed
-	door []atomic.Uint64 // hashes of tags opened once, by hash modulo len
+	m   map[string]opened
+	max int
 }
 
 // opened is a token the codec opened: the token, its key, claims and
@@ -59,13 +46,7 @@ func newOpenCache(max int) *openCache {
 	if max <= 0 {
 		return nil
 	}
-	slots := 1 << bits.Len(uint(max-1)) // the power of two at or above max
-	return &openCache{
-		m:    make(map[string]opened, min(max, 64)),
-		max:  max,
-		seed: maphash.MakeSeed(),
-		door: make([]atomic.Uint64, slots),
-	}
+	return &openCache{m: make(map[string]opened, min(max, 64)), max: max}
 }
 
 // tagOf returns the encoded tag of the token raw (shape checked it).
@@ -85,30 +66,13 @@ func (oc *openCache) get(raw string) (opened, bool) {
 	return e, ok && e.raw == raw
 }
 
-// admit reports whether raw opened before (so it is worth storing), and
-// notes that it opened now. It is nil-safe and takes no lock: a lost
-// race only delays storing a token by a request.
-func (oc *openCache) admit(raw string) bool {
-	if oc == nil {
-		return false
-	}
-	h := maphash.String(oc.seed, tagOf(raw))
-	slot := &oc.door[h&uint64(len(oc.door)-1)]
-	if slot.Load() == h {
-		return true
-	}
-	slot.Store(h)
-	return false
-}
-
 // keep returns a copy of data that nothing will write, for a decoder that
 // aliases its input; with store, the copy shares one allocation with a copy
 // of raw, ready for put. raw is often a slice of the request's whole
-// Cookie header, which an entry that aliased it would keep alive (up to
-// the server's header limit per entry).
+// Cookie header or of a pooled buffer, which an entry must not alias.
 func keep(raw string, data []byte, store bool) (rawCopy string, dataCopy []byte) {
 	if !store {
-		// The common miss: append allocates without zeroing first what it
+		// Without a cache: append allocates without zeroing first what it
 		// then overwrites (kilobytes, on every request of a large session).
 		kept := append([]byte(nil), data...)
 		return "", kept[:len(kept):len(kept)]

@@ -1,7 +1,6 @@
 package token
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -38,8 +37,8 @@ func TestCacheBound(t *testing.T) {
 		t.Errorf("a cache of size 0 or less is not nil")
 	}
 	var off *openCache
-	if _, ok := off.get("x"); ok || off.admit("x") {
-		t.Errorf("a nil cache returned an entry or admitted a token")
+	if _, ok := off.get("x"); ok {
+		t.Errorf("a nil cache returned an entry")
 	}
 }
 
@@ -85,28 +84,6 @@ func TestCacheSameTagOtherToken(t *testing.T) {
 	}
 }
 
-// TestCacheDoorkeeper: a token is admitted the second time it opens, not
-// the first; a crowd of tokens opened once admits none of them.
-func TestCacheDoorkeeper(t *testing.T) {
-	oc := newOpenCache(64)
-	raw := fakeToken("body", "once")
-	if oc.admit(raw) {
-		t.Errorf("a token opened for the first time was admitted")
-	}
-	if !oc.admit(raw) {
-		t.Errorf("a token opened for the second time was not admitted")
-	}
-	admitted := 0
-	for i := range 10_000 {
-		if oc.admit(fakeToken("body", fmt.Sprintf("crowd%06d", i))) {
-			admitted++
-		}
-	}
-	if admitted != 0 {
-		t.Errorf("%d of a crowd of 10 000 tokens, each opened once, were admitted; want 0", admitted)
-	}
-}
-
 // TestKeepCopies: keep's copies share nothing with their sources, and the
 // data copy cannot grow into anything else.
 func TestKeepCopies(t *testing.T) {
@@ -124,9 +101,9 @@ func TestKeepCopies(t *testing.T) {
 	}
 }
 
-// TestCacheStoresSecondOpen: through Open, a token enters the cache the
-// second time it opens, and a hit gives a Data of its own.
-func TestCacheStoresSecondOpen(t *testing.T) {
+// TestCacheStoresOpened: through Open, a token enters the cache when it
+// opens, and a hit gives a Data of its own.
+func TestCacheStoresOpened(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	ring, err := keyring.New([]keyring.Key{keyring.GenerateKey(now.Add(-time.Hour), now.Add(-time.Hour))}, time.Time{})
 	if err != nil {
@@ -141,7 +118,7 @@ func TestCacheStoresSecondOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys, _ := c.keys()
-	for i, want := range []bool{false, true, true} {
+	for i, want := range []bool{true, true, true} {
 		tok, err := c.Open(raw, now)
 		if err != nil {
 			t.Fatal(err)

@@ -64,9 +64,7 @@
 //
 // A codec remembers the tokens it opened ([Config.CacheSize], 1024 by
 // default), per ring: a repeat request with a byte-identical token skips
-// the base64 decoding and the cryptography. A token is remembered the
-// second time it opens, so a visitor seen once, or a crowd larger than
-// the cache, costs nothing but a hash of its tag. A hit checks exp, iat
+// the base64 decoding and the cryptography. A hit checks exp, iat
 // and revoke_before again, counts in [Usage], and decodes a new Data from
 // the remembered JSON, so requests never share one. go-jose is the
 // reference implementation in the tests, which check that each opens what

@@ -81,8 +81,8 @@ func (c *Codec[T]) open(raw string, now time.Time, dst *Token[T]) (*Token[T], er
 
 // read checks the claims of the authentic plaintext pt of raw at now and
 // decodes its data into dst (or a new Token); with scan, the claims parser
-// scans the data (parseClaims). A token that opens a second time is
-// remembered in the cache (see openCache).
+// scans the data (parseClaims). A token that opens is remembered in the
+// cache.
 func (c *Codec[T]) read(keys *keySet, k *key, raw string, pt []byte, now time.Time, scan bool, dst *Token[T]) (*Token[T], error) {
 	cl, data, tentative, err := c.claims(keys, k, pt, now, scan)
 	if err != nil {
@@ -90,7 +90,7 @@ func (c *Codec[T]) read(keys *keySet, k *key, raw string, pt []byte, now time.Ti
 	}
 	// pt is the pooled work buffer: a decoder that aliases its input, or
 	// the cache, needs a copy that nothing will write.
-	store := keys.opened.admit(raw)
+	store := keys.opened != nil
 	kept, stored := data, ""
 	if store || c.fast != nil {
 		stored, kept = keep(raw, data, store)

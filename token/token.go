@@ -205,14 +205,12 @@ type Config struct {
 	Leeway time.Duration
 	// CacheSize is how many opened tokens the codec remembers, so that a
 	// repeat request carrying a byte-identical token skips the base64
-	// decoding and the cryptography of Open. A token is remembered the
-	// second time it opens. A hit still checks exp, iat and
+	// decoding and the cryptography of Open. A hit still checks exp, iat and
 	// revoke_before, counts in the key usage, and decodes a new Data, so
 	// no two requests share one; the cache empties when the keyring
 	// changes. Memory: at most CacheSize × (2 × MaxLength + 200) bytes
-	// (8.6 MB at the defaults), plus 8 bytes per token for the table of
-	// tokens opened once. If zero, DefaultCacheSize (1024); a negative
-	// value turns it off.
+	// (8.6 MB at the defaults). If zero, DefaultCacheSize (1024); a
+	// negative value turns it off.
 	CacheSize int
 	// OtherPurposes are purposes a token may have been mistakenly (or
 	// maliciously) given in place of one of this codec's: when a token

@@ -1,6 +1,7 @@
 package token
 
 import (
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -72,15 +73,20 @@ func (oc *openCache) get(raw string) (opened, bool) {
 // Cookie header or of a pooled buffer, which an entry must not alias.
 func keep(raw string, data []byte, store bool) (rawCopy string, dataCopy []byte) {
 	if !store {
-		// Without a cache: append allocates without zeroing first what it
-		// then overwrites (kilobytes, on every request of a large session).
+		// append allocates without zeroing first what it then overwrites
+		// (kilobytes, on every request of a large session).
 		kept := append([]byte(nil), data...)
 		return "", kept[:len(kept):len(kept)]
 	}
-	buf := make([]byte, len(raw)+len(data))
-	copy(buf, raw)
-	copy(buf[len(raw):], data)
-	return unsafe.String(unsafe.SliceData(buf), len(raw)), buf[len(raw):len(buf):len(buf)]
+	// One allocation, not zeroed either (strings.Builder), that nothing
+	// writes once built: data is a read-only view of its end.
+	var b strings.Builder
+	b.Grow(len(raw) + len(data))
+	b.WriteString(raw)
+	b.Write(data)
+	both := b.String()
+	rest := both[len(raw):]
+	return both[:len(raw)], unsafe.Slice(unsafe.StringData(rest), len(rest))
 }
 
 // put stores what raw opened to; raw and data must come from keep.

@@ -35,12 +35,33 @@ type openCache struct {
 
 // opened is a token the codec opened: the token, its key, claims and
 // data's JSON. raw and data share one allocation that nothing writes
-// after the copy, so a decoder may alias data.
+// after the copy, so a decoder may alias data. The claims are kept as the
+// token holds them (whole seconds), so that an entry stays under the 128
+// bytes above which a map allocates each value on its own.
 type opened struct {
-	raw  string
-	k    *key
-	cl   Claims
-	data []byte
+	raw            string
+	k              *key
+	id             ID
+	iat, exp, auth int64 // auth is 0 without auth_time
+	data           []byte
+}
+
+// newOpened returns the entry of raw, which opened under k to cl and data.
+func newOpened(raw string, k *key, cl Claims, data []byte) opened {
+	e := opened{raw: raw, k: k, id: cl.ID, iat: cl.IssuedAt.Unix(), exp: cl.Expiry.Unix(), data: data}
+	if !cl.AuthTime.IsZero() {
+		e.auth = cl.AuthTime.Unix()
+	}
+	return e
+}
+
+// claims returns the entry's claims, as Open read them.
+func (e *opened) claims() Claims {
+	cl := Claims{ID: e.id, KeyID: e.k.id, IssuedAt: time.Unix(e.iat, 0), Expiry: time.Unix(e.exp, 0)}
+	if e.auth != 0 {
+		cl.AuthTime = time.Unix(e.auth, 0)
+	}
+	return cl
 }
 
 func newOpenCache(max int) *openCache {
@@ -99,7 +120,7 @@ func (oc *openCache) put(raw string, k *key, cl Claims, data []byte) {
 			break
 		}
 	}
-	oc.m[tagOf(raw)] = opened{raw: raw, k: k, cl: cl, data: data}
+	oc.m[tagOf(raw)] = newOpened(raw, k, cl, data)
 }
 
 // drop forgets raw, once it no longer opens (expired).
@@ -120,7 +141,8 @@ func (c *Codec[T]) fromCache(keys *keySet, raw string, now time.Time, dst *Token
 	if !ok {
 		return nil, nil, false
 	}
-	if err := c.checkTimes(keys, e.k, e.cl, now); err != nil {
+	cl := e.claims()
+	if err := c.checkTimes(keys, e.k, cl, now); err != nil {
 		if ReasonOf(err) == ReasonExpired {
 			keys.opened.drop(raw)
 		}
@@ -135,7 +157,7 @@ func (c *Codec[T]) fromCache(keys *keySet, raw string, now time.Time, dst *Token
 		e.k.use.reject(ReasonBadClaims)
 		return nil, errBadClaims, true
 	}
-	dst.Claims = e.cl
+	dst.Claims = cl
 	e.k.use.open()
 	return dst, nil, true
 }

@@ -132,3 +132,11 @@ func TestCacheStoresOpened(t *testing.T) {
 		t.Errorf("Open from the cache = %+v, %v; want the roles sealed", tok, err)
 	}
 }
+
+// TestCacheEntrySize: a map keeps a value of more than 128 bytes in an
+// allocation of its own, which every put of a full cache would pay.
+func TestCacheEntrySize(t *testing.T) {
+	if n := unsafe.Sizeof(opened{}); n > 128 {
+		t.Errorf("a cache entry is %d bytes; at most 128, or each put allocates", n)
+	}
+}

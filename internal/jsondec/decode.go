@@ -130,9 +130,6 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 	var seen uint64
 	hint := 0 // encoding/json writes the fields in declaration order
 	for {
-		if s.next() != '"' {
-			return false
-		}
 		j := s.member(n, hint)
 		if j < 0 || seen&(1<<j) != 0 {
 			return false // unknown (jsonv2 skips or folds case) or repeated
@@ -140,7 +137,7 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 		seen |= 1 << j
 		hint = j + 1
 		f := &n.fields[j]
-		if !s.consume(':') || !s.value(f.node, unsafe.Add(p, f.offset)) {
+		if !s.value(f.node, unsafe.Add(p, f.offset)) {
 			return false
 		}
 		switch s.next() {
@@ -155,25 +152,30 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 	}
 }
 
-// member consumes the member name that starts at s.i (a quote) and
-// returns the index of its field, or -1. It tries the field hint first,
-// without scanning: a field's name has no quote or backslash, so if the
-// input has the name and a quote, that is the whole member name.
+// member consumes a member name and its colon and returns the index of
+// its field, or -1. It tries the field hint first, as encoding/json writes
+// it ("name": with no whitespace), in two word comparisons: a field's name
+// has no quote or backslash, so if the input has it quoted, that is the
+// whole member name.
 func (s *scanner) member(n *node, hint int) int {
-	if hint < len(n.fields) {
+	if hint < len(n.fields) && s.i+maxKey <= len(s.data) {
 		f := &n.fields[hint]
-		start := s.i + 1
-		if f.mask != 0 && start+8 <= len(s.data) {
-			if binary.LittleEndian.Uint64(s.data[start:])&f.mask == f.word {
-				s.i = start + len(f.name) + 1
-				return hint
-			}
-		} else if end := start + len(f.name); end < len(s.data) && s.data[end] == '"' && string(s.data[start:end]) == f.name {
-			s.i = end + 1
+		b := s.data[s.i : s.i+maxKey]
+		if f.keyMask[0] != 0 &&
+			binary.LittleEndian.Uint64(b)&f.keyMask[0] == f.key[0] &&
+			binary.LittleEndian.Uint64(b[8:])&f.keyMask[1] == f.key[1] {
+			s.i += len(f.name) + 3
 			return hint
 		}
 	}
-	return n.lookup(s.name())
+	if s.next() != '"' {
+		return -1
+	}
+	j := n.lookup(s.name())
+	if j < 0 || !s.consume(':') {
+		return -1
+	}
+	return j
 }
 
 // name consumes the member name that starts at s.i (a quote) and returns

@@ -48,11 +48,20 @@ func (s *scanner) array(n *node, p unsafe.Pointer) bool {
 	}
 	h := allocSlice(n, p, count)
 	for k := range count {
-		if (k > 0 && !s.consume(',')) || !s.value(n.elem, unsafe.Add(h.data, uintptr(k)*n.elemSize)) {
+		if (k > 0 && !s.consume(',')) || !s.element(n.elem, unsafe.Add(h.data, uintptr(k)*n.elemSize)) {
 			return false
 		}
 	}
 	return s.consume(']')
+}
+
+// element decodes an array element by plan n into the zero value at p:
+// an object straight into a struct, without value's dispatch.
+func (s *scanner) element(n *node, p unsafe.Pointer) bool {
+	if n.kind == kindStruct && s.i < len(s.data) && s.data[s.i] == '{' {
+		return s.object(n, p)
+	}
+	return s.value(n, p)
 }
 
 // allocSlice sets the slice at p to a new one of count zero elements.
@@ -100,7 +109,7 @@ func (s *scanner) decodeInto(n *node, sc *scratch) (int, bool) {
 			sc.v.Grow(k)
 			sc.h.len = 0
 		}
-		if !s.value(n.elem, unsafe.Add(sc.h.data, uintptr(k)*n.elemSize)) {
+		if !s.element(n.elem, unsafe.Add(sc.h.data, uintptr(k)*n.elemSize)) {
 			return 0, false
 		}
 		switch s.next() {

@@ -137,7 +137,7 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 		seen |= 1 << j
 		hint = j + 1
 		f := &n.fields[j]
-		if !s.value(f.node, unsafe.Add(p, f.offset)) {
+		if !s.memberValue(f.node, unsafe.Add(p, f.offset)) {
 			return false
 		}
 		switch s.next() {
@@ -150,6 +150,23 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 			return false
 		}
 	}
+}
+
+// memberValue is value for a member's value, testing first for the strings
+// and integers that sessions are mostly made of, as encoding/json writes
+// them: without whitespace before them.
+func (s *scanner) memberValue(n *node, p unsafe.Pointer) bool {
+	if s.i < len(s.data) {
+		switch c := s.data[s.i]; {
+		case n.kind == kindString && c == '"':
+			str, ok := s.string()
+			*(*string)(p) = str
+			return ok
+		case n.kind == kindInt && (c == '-' || '0' <= c && c <= '9'):
+			return s.int(n.bits, p)
+		}
+	}
+	return s.value(n, p)
 }
 
 // member consumes a member name and its colon and returns the index of

@@ -21,6 +21,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -91,6 +92,12 @@ type node struct {
 	elemSize uintptr      // of a slice
 	typ      reflect.Type // of a slice (to grow it), of a pointer's element (to allocate it)
 	scratch  *sync.Pool   // of a slice: *scratch of typ for long arrays
+
+	// scratchLen is, for a slice, the most elements a long array of it
+	// has had that a kept scratch slice holds: the capacity new scratch
+	// slices start with, so that they do not grow again element by
+	// element each time the GC empties the pool.
+	scratchLen atomic.Int64
 }
 
 // A field is one decodable struct field.
@@ -176,7 +183,8 @@ func (b *builder) build(t reflect.Type, depth int) *node {
 		if t.Elem().Kind() == reflect.Uint8 { // base64 in JSON
 			return nil
 		}
-		n := &node{kind: kindSlice, elemSize: t.Elem().Size(), typ: t, scratch: scratchPool(t)}
+		n := &node{kind: kindSlice, elemSize: t.Elem().Size(), typ: t}
+		n.scratch = scratchPool(n)
 		return b.wrap(n, t.Elem(), depth)
 	case reflect.Pointer:
 		return b.wrap(&node{kind: kindPointer, typ: t.Elem()}, t.Elem(), depth)

@@ -24,12 +24,12 @@ type scratch struct {
 	h *sliceHeader  // v's header
 }
 
-// scratchPool returns a pool of scratch slices of the slice type typ.
-func scratchPool(typ reflect.Type) *sync.Pool {
+// scratchPool returns a pool of scratch slices for the slice node n.
+func scratchPool(n *node) *sync.Pool {
 	return &sync.Pool{New: func() any {
-		p := reflect.New(typ)
+		p := reflect.New(n.typ)
 		sc := &scratch{v: p.Elem(), h: (*sliceHeader)(p.UnsafePointer())}
-		sc.v.Grow(16)
+		sc.v.Grow(max(16, int(n.scratchLen.Load())))
 		return sc
 	}}
 }
@@ -92,6 +92,9 @@ func (s *scanner) arrayVia(n *node, p unsafe.Pointer) bool {
 		sc.h.len = 0
 	}
 	if uintptr(sc.h.cap)*n.elemSize <= maxScratchBytes {
+		if int64(k) > n.scratchLen.Load() {
+			n.scratchLen.Store(int64(k)) // a race may store less: a hint
+		}
 		n.scratch.Put(sc)
 	}
 	return true

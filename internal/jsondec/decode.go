@@ -159,7 +159,10 @@ func (s *scanner) memberValue(n *node, p unsafe.Pointer) bool {
 	if s.i < len(s.data) {
 		switch c := s.data[s.i]; {
 		case n.kind == kindString && c == '"':
-			str, ok := s.string()
+			str, ok := s.plainString()
+			if !ok {
+				str, ok = s.string()
+			}
 			*(*string)(p) = str
 			return ok
 		case n.kind == kindInt && (c == '-' || '0' <= c && c <= '9'):

@@ -68,7 +68,8 @@ func (s *scanner) integer() (neg bool, m uint64, ok bool) {
 		i++
 	case i < len(b) && '1' <= b[i] && b[i] <= '9':
 		if i+8 <= len(b) {
-			n := leadingDigits(binary.LittleEndian.Uint64(b[i:]), &m)
+			var n int
+			n, m = leadingDigits(binary.LittleEndian.Uint64(b[i:]))
 			if i += n; n < 8 {
 				break // the digits end within the word
 			}
@@ -97,14 +98,14 @@ func (s *scanner) integer() (neg bool, m uint64, ok bool) {
 }
 
 // leadingDigits returns the number of decimal digits that the
-// little-endian word x starts with, and sets *m to their value; the first
+// little-endian word x starts with, and their value; the first
 // byte is a digit. Word-at-a-time (see has0): a byte is not a digit if it
 // is below '0' (a borrow), above '9' (a carry into its high bit) or at
 // least 0x80; the lowest mark is exact, the bytes below it being digits.
-func leadingDigits(x uint64, m *uint64) int {
+func leadingDigits(x uint64) (n int, m uint64) {
 	d := x - ones*'0'
 	mark := (d | (x + ones*(0x7f-'9')) | x) & highs
-	n := 8
+	n = 8
 	if mark != 0 {
 		n = firstMarked(mark)
 	}
@@ -113,8 +114,7 @@ func leadingDigits(x uint64, m *uint64) int {
 	d <<= 64 - 8*uint(n)
 	d = (d*10 + d>>8) & 0x00ff00ff00ff00ff
 	d = (d*100 + d>>16) & 0x0000ffff0000ffff
-	*m = (d*10000 + d>>32) & 0xffffffff
-	return n
+	return n, (d*10000 + d>>32) & 0xffffffff
 }
 
 // int decodes an integer literal into the size-bit int at p; values out of

@@ -43,6 +43,19 @@ func (s *scanner) string() (string, bool) {
 	}
 }
 
+// plainString consumes the JSON string at s.i (a quote) if all its bytes
+// are plain, the common case, and returns its value, which aliases the
+// input. Otherwise it consumes nothing and string decides.
+func (s *scanner) plainString() (string, bool) {
+	start := s.i + 1
+	end := skipPlain(s.data, start)
+	if end >= len(s.data) || s.data[end] != '"' {
+		return "", false
+	}
+	s.i = end + 1
+	return unsafe.String(unsafe.SliceData(s.data[start:]), end-start), true
+}
+
 // Word-at-a-time tests on 8 bytes (SWAR): has0 marks (sets the high bit
 // of) the bytes of x that are zero. It may also mark a byte above a marked
 // one (a borrow), never one below: the lowest mark is exact, so that

@@ -85,8 +85,7 @@ func TestLeadingDigits(t *testing.T) {
 	}
 	check := func(b []byte) {
 		t.Helper()
-		var m uint64
-		n := leadingDigits(binary.LittleEndian.Uint64(b), &m)
+		n, m := leadingDigits(binary.LittleEndian.Uint64(b))
 		if wantN, wantM := naive(b); n != wantN || m != wantM {
 			t.Fatalf("leadingDigits(%q) = %d, %d; want %d, %d", b, n, m, wantN, wantM)
 		}

@@ -128,9 +128,12 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 		return true
 	}
 	var seen uint64
-	hint := 0 // encoding/json writes the fields in declaration order
+	hint := 0 // encoding/json writes the fields in declaration order: try the next one first
 	for {
-		j := s.member(n, hint)
+		j := hint
+		if j >= len(n.fields) || !s.key(&n.fields[j]) {
+			j = s.member(n)
+		}
 		if j < 0 || seen&(1<<j) != 0 {
 			return false // unknown (jsonv2 skips or folds case) or repeated
 		}
@@ -172,22 +175,26 @@ func (s *scanner) memberValue(n *node, p unsafe.Pointer) bool {
 	return s.value(n, p)
 }
 
-// member consumes a member name and its colon and returns the index of
-// its field, or -1. It tries the field hint first, as encoding/json writes
-// it ("name": with no whitespace), in two word comparisons: a field's name
-// has no quote or backslash, so if the input has it quoted, that is the
-// whole member name.
-func (s *scanner) member(n *node, hint int) int {
-	if hint < len(n.fields) && s.i+maxKey <= len(s.data) {
-		f := &n.fields[hint]
-		b := s.data[s.i : s.i+maxKey]
-		if f.keyMask[0] != 0 &&
-			binary.LittleEndian.Uint64(b)&f.keyMask[0] == f.key[0] &&
-			binary.LittleEndian.Uint64(b[8:])&f.keyMask[1] == f.key[1] {
-			s.i += len(f.name) + 3
-			return hint
-		}
+// key consumes f's member name and colon if the input has them as
+// encoding/json writes them ("name": with no whitespace), in two word
+// comparisons: a field's name has no quote or backslash, so if the input
+// has it quoted, that is the whole member name.
+func (s *scanner) key(f *field) bool {
+	if s.i+maxKey > len(s.data) || f.keyMask[0] == 0 {
+		return false
 	}
+	b := s.data[s.i : s.i+maxKey]
+	if binary.LittleEndian.Uint64(b)&f.keyMask[0] != f.key[0] ||
+		binary.LittleEndian.Uint64(b[8:])&f.keyMask[1] != f.key[1] {
+		return false
+	}
+	s.i += len(f.name) + 3
+	return true
+}
+
+// member consumes a member name and its colon and returns the index of
+// its field, or -1.
+func (s *scanner) member(n *node) int {
 	if s.next() != '"' {
 		return -1
 	}

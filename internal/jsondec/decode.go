@@ -169,6 +169,10 @@ func (s *scanner) memberValue(n *node, p unsafe.Pointer) bool {
 			*(*string)(p) = str
 			return ok
 		case n.kind == kindInt && (c == '-' || '0' <= c && c <= '9'):
+			if m, ok := s.shortInteger(); ok && m < 1<<(n.bits-1) {
+				store(n.bits, p, m)
+				return true
+			}
 			return s.int(n.bits, p)
 		}
 	}

@@ -140,7 +140,23 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 		seen |= 1 << j
 		hint = j + 1
 		f := &n.fields[j]
-		if !s.memberValue(f.node, unsafe.Add(p, f.offset)) {
+		fn, fp := f.node, unsafe.Add(p, f.offset)
+		// Plain strings and short integers first, as encoding/json
+		// writes them (no whitespace before): what sessions mostly hold.
+		done := false
+		switch fn.kind {
+		case kindString:
+			var str string
+			if str, done = s.plainString(); done {
+				*(*string)(fp) = str
+			}
+		case kindInt:
+			var m uint64
+			if m, done = s.shortInteger(1 << (fn.bits - 1)); done {
+				store(fn.bits, fp, m)
+			}
+		}
+		if !done && !s.value(fn, fp) {
 			return false
 		}
 		switch s.next() {
@@ -153,30 +169,6 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 			return false
 		}
 	}
-}
-
-// memberValue is value for a member's value, testing first for the strings
-// and integers that sessions are mostly made of, as encoding/json writes
-// them: without whitespace before them.
-func (s *scanner) memberValue(n *node, p unsafe.Pointer) bool {
-	if s.i < len(s.data) {
-		switch c := s.data[s.i]; {
-		case n.kind == kindString && c == '"':
-			str, ok := s.plainString()
-			if !ok {
-				str, ok = s.string()
-			}
-			*(*string)(p) = str
-			return ok
-		case n.kind == kindInt && (c == '-' || '0' <= c && c <= '9'):
-			if m, ok := s.shortInteger(); ok && m < 1<<(n.bits-1) {
-				store(n.bits, p, m)
-				return true
-			}
-			return s.int(n.bits, p)
-		}
-	}
-	return s.value(n, p)
 }
 
 // key consumes f's member name and colon if the input has them as

@@ -117,10 +117,10 @@ func leadingDigits(x uint64) (n int, m uint64) {
 	return n, (d*10000 + d>>32) & 0xffffffff
 }
 
-// shortInteger consumes a positive integer of at most 7 digits, the
-// common case that one word holds, and returns it; otherwise it consumes
-// nothing and integer decides.
-func (s *scanner) shortInteger() (uint64, bool) {
+// shortInteger consumes a positive integer of at most 7 digits and below
+// limit, the common case that one word holds, and returns it; otherwise it
+// consumes nothing and integer decides.
+func (s *scanner) shortInteger(limit uint64) (uint64, bool) {
 	if s.i+8 > len(s.data) || s.data[s.i] < '1' || s.data[s.i] > '9' {
 		return 0, false
 	}
@@ -128,7 +128,7 @@ func (s *scanner) shortInteger() (uint64, bool) {
 	n, m := leadingDigits(x)
 	// The byte after the digits must not make it a fraction or exponent
 	// (another digit it cannot be, with n < 8).
-	if after := byte(x >> (8 * n)); n == 8 || after == '.' || after|0x20 == 'e' {
+	if after := byte(x >> (8 * n)); n == 8 || after == '.' || after|0x20 == 'e' || m >= limit {
 		return 0, false
 	}
 	s.i += n

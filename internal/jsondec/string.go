@@ -43,10 +43,13 @@ func (s *scanner) string() (string, bool) {
 	}
 }
 
-// plainString consumes the JSON string at s.i (a quote) if all its bytes
-// are plain, the common case, and returns its value, which aliases the
-// input. Otherwise it consumes nothing and string decides.
+// plainString consumes the JSON string at s.i if all its bytes are plain,
+// the common case, and returns its value, which aliases the input.
+// Otherwise it consumes nothing and string decides.
 func (s *scanner) plainString() (string, bool) {
+	if s.i >= len(s.data) || s.data[s.i] != '"' {
+		return "", false
+	}
 	start := s.i + 1
 	end := skipPlain(s.data, start)
 	if end >= len(s.data) || s.data[end] != '"' {

@@ -11,7 +11,9 @@ import (
 // elements decoded in place. A longer one is decoded into a scratch slice
 // of the node's, reused between calls, and then copied: counting first
 // would read it twice, and the copy costs less than the second reading.
-const countLimit = 256
+// The limit is low because a long array pays for the counting it gives up
+// on: 64 bytes hold the short lists of names that sessions carry.
+const countLimit = 64
 
 // maxScratchBytes bounds the scratch slices kept for reuse.
 const maxScratchBytes = 64 << 10

@@ -6,7 +6,10 @@
 
 package jsondec
 
-import "testing"
+import (
+	"runtime"
+	"testing"
+)
 
 // TestAllocations holds Decode to one allocation per slice and none per
 // string without escapes, whose value aliases the input.
@@ -35,5 +38,32 @@ func TestAllocations(t *testing.T) {
 				t.Errorf("Decode allocates %v times, want %v", got, c.allocs)
 			}
 		})
+	}
+}
+
+// TestScratchAfterGC: once a long array has been decoded, a new scratch
+// slice (made after the GC empties the pool) starts at its length and
+// does not grow again.
+func TestScratchAfterGC(t *testing.T) {
+	d := For[Visitor]()
+	data := []byte(mustJSON(newVisitor(8 << 10)))
+	decode := func() {
+		var v Visitor
+		if !d.Decode(data, &v) {
+			t.Fatalf("Decode did not decide")
+		}
+	}
+	decode()
+	got := testing.AllocsPerRun(10, func() {
+		runtime.GC() // twice: the pool's victim cache survives one
+		runtime.GC()
+		decode()
+	})
+	// The result's two slices; a new scratch: its slice, the slice value
+	// reflect.New makes and the scratch itself; the pool's per-P storage
+	// and queue, made again after the GC. A scratch that started small
+	// would grow three times more (16, 32, 64 to 128 elements).
+	if got != 7 {
+		t.Errorf("Decode after the GC emptied the pool allocates %v times, want 7", got)
 	}
 }

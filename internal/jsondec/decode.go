@@ -128,19 +128,35 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 		return true
 	}
 	var seen uint64
-	hint := 0 // encoding/json writes the fields in declaration order
+	hint := 0 // encoding/json writes the fields in declaration order: try the next one first
 	for {
-		if s.next() != '"' {
-			return false
+		j := hint
+		if j >= len(n.fields) || !s.key(&n.fields[j]) {
+			j = s.member(n)
 		}
-		j := s.member(n, hint)
 		if j < 0 || seen&(1<<j) != 0 {
 			return false // unknown (jsonv2 skips or folds case) or repeated
 		}
 		seen |= 1 << j
 		hint = j + 1
 		f := &n.fields[j]
-		if !s.consume(':') || !s.value(f.node, unsafe.Add(p, f.offset)) {
+		fn, fp := f.node, unsafe.Add(p, f.offset)
+		// Plain strings and short integers first, as encoding/json
+		// writes them (no whitespace before): what sessions mostly hold.
+		done := false
+		switch fn.kind {
+		case kindString:
+			var str string
+			if str, done = s.plainString(); done {
+				*(*string)(fp) = str
+			}
+		case kindInt:
+			var m uint64
+			if m, done = s.shortInteger(1 << (fn.bits - 1)); done {
+				store(fn.bits, fp, m)
+			}
+		}
+		if !done && !s.value(fn, fp) {
 			return false
 		}
 		switch s.next() {
@@ -155,25 +171,34 @@ func (s *scanner) object(n *node, p unsafe.Pointer) bool {
 	}
 }
 
-// member consumes the member name that starts at s.i (a quote) and
-// returns the index of its field, or -1. It tries the field hint first,
-// without scanning: a field's name has no quote or backslash, so if the
-// input has the name and a quote, that is the whole member name.
-func (s *scanner) member(n *node, hint int) int {
-	if hint < len(n.fields) {
-		f := &n.fields[hint]
-		start := s.i + 1
-		if f.mask != 0 && start+8 <= len(s.data) {
-			if binary.LittleEndian.Uint64(s.data[start:])&f.mask == f.word {
-				s.i = start + len(f.name) + 1
-				return hint
-			}
-		} else if end := start + len(f.name); end < len(s.data) && s.data[end] == '"' && string(s.data[start:end]) == f.name {
-			s.i = end + 1
-			return hint
-		}
+// key consumes f's member name and colon if the input has them as
+// encoding/json writes them ("name": with no whitespace), in two word
+// comparisons: a field's name has no quote or backslash, so if the input
+// has it quoted, that is the whole member name.
+func (s *scanner) key(f *field) bool {
+	if s.i+maxKey > len(s.data) || f.keyMask[0] == 0 {
+		return false
 	}
-	return n.lookup(s.name())
+	b := s.data[s.i : s.i+maxKey]
+	if binary.LittleEndian.Uint64(b)&f.keyMask[0] != f.key[0] ||
+		binary.LittleEndian.Uint64(b[8:])&f.keyMask[1] != f.key[1] {
+		return false
+	}
+	s.i += len(f.name) + 3
+	return true
+}
+
+// member consumes a member name and its colon and returns the index of
+// its field, or -1.
+func (s *scanner) member(n *node) int {
+	if s.next() != '"' {
+		return -1
+	}
+	j := n.lookup(s.name())
+	if j < 0 || !s.consume(':') {
+		return -1
+	}
+	return j
 }
 
 // name consumes the member name that starts at s.i (a quote) and returns

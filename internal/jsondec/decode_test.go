@@ -130,6 +130,17 @@ func TestIntegers(t *testing.T) {
 	t.Run("uint", func(t *testing.T) {
 		run[uint](t, []testCase{{"zero", `0`, true}, {"big", `4000000000`, true}})
 	})
+	// Members take a word-at-a-time path for up to 7 digits (shortInteger).
+	t.Run("members", func(t *testing.T) {
+		run[Scalars](t, []testCase{
+			{"seven digits", `{"i64":1234567,"i32":7}`, true}, {"eight digits", `{"i64":12345678,"i32":7}`, true},
+			{"fraction", `{"i64":1234567.5,"i32":7}`, false}, {"exponent", `{"i64":1234567e1}`, false},
+			{"capital exponent", `{"i64":12E1}`, false}, {"dot at the end", `{"i64":123.}`, false},
+			{"int8 max", `{"i8":127,"i32":7}`, true}, {"int8 over", `{"i8":128,"i32":7}`, false},
+			{"int16 over", `{"i16":32768,"i32":7}`, false}, {"minus", `{"i8":-128,"i32":7}`, true},
+			{"space after", `{"i64":12 ,"i32":7}`, true}, {"end of input", `{"i32":1}`, true},
+		})
+	})
 }
 
 func TestFloats(t *testing.T) {

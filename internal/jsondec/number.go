@@ -1,6 +1,7 @@
 package jsondec
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 	"unsafe"
@@ -66,6 +67,13 @@ func (s *scanner) integer() (neg bool, m uint64, ok bool) {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		if i+8 <= len(b) {
+			var n int
+			n, m = leadingDigits(binary.LittleEndian.Uint64(b[i:]))
+			if i += n; n < 8 {
+				break // the digits end within the word
+			}
+		}
 		end := min(len(b), start+19) // below 10^19: no overflow
 		for i < end && '0' <= b[i] && b[i] <= '9' {
 			m = m*10 + uint64(b[i]-'0')
@@ -87,6 +95,44 @@ func (s *scanner) integer() (neg bool, m uint64, ok bool) {
 	}
 	s.i = i
 	return neg, m, true
+}
+
+// leadingDigits returns the number of decimal digits that the
+// little-endian word x starts with, and their value; the first
+// byte is a digit. Word-at-a-time (see has0): a byte is not a digit if it
+// is below '0' (a borrow), above '9' (a carry into its high bit) or at
+// least 0x80; the lowest mark is exact, the bytes below it being digits.
+func leadingDigits(x uint64) (n int, m uint64) {
+	d := x - ones*'0'
+	mark := (d | (x + ones*(0x7f-'9')) | x) & highs
+	n = 8
+	if mark != 0 {
+		n = firstMarked(mark)
+	}
+	// The digits to the top bytes, the first the most significant, then
+	// pairs, quadruples and the eight combined as in long multiplication.
+	d <<= 64 - 8*uint(n)
+	d = (d*10 + d>>8) & 0x00ff00ff00ff00ff
+	d = (d*100 + d>>16) & 0x0000ffff0000ffff
+	return n, (d*10000 + d>>32) & 0xffffffff
+}
+
+// shortInteger consumes a positive integer of at most 7 digits and below
+// limit, the common case that one word holds, and returns it; otherwise it
+// consumes nothing and integer decides.
+func (s *scanner) shortInteger(limit uint64) (uint64, bool) {
+	if s.i+8 > len(s.data) || s.data[s.i] < '1' || s.data[s.i] > '9' {
+		return 0, false
+	}
+	x := binary.LittleEndian.Uint64(s.data[s.i:])
+	n, m := leadingDigits(x)
+	// The byte after the digits must not make it a fraction or exponent
+	// (another digit it cannot be, with n < 8).
+	if after := byte(x >> (8 * n)); n == 8 || after == '.' || after|0x20 == 'e' || m >= limit {
+		return 0, false
+	}
+	s.i += n
+	return m, true
 }
 
 // int decodes an integer literal into the size-bit int at p; values out of

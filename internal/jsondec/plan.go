@@ -18,10 +18,10 @@ import (
 	"encoding"
 	"encoding/binary"
 	"encoding/json"
-	"math"
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -92,6 +92,12 @@ type node struct {
 	elemSize uintptr      // of a slice
 	typ      reflect.Type // of a slice (to grow it), of a pointer's element (to allocate it)
 	scratch  *sync.Pool   // of a slice: *scratch of typ for long arrays
+
+	// scratchLen is, for a slice, the most elements a long array of it
+	// has had that a kept scratch slice holds: the capacity new scratch
+	// slices start with, so that they do not grow again element by
+	// element each time the GC empties the pool.
+	scratchLen atomic.Int64
 }
 
 // A field is one decodable struct field.
@@ -100,22 +106,27 @@ type field struct {
 	offset uintptr
 	node   *node
 
-	// A name of at most 7 bytes and its closing quote, as one
-	// little-endian word and the mask of its bytes, to match the name in
-	// one comparison; mask is 0 for a longer name.
-	word, mask uint64
+	// The member as encoding/json writes it, "name": (at most 16 bytes),
+	// as two little-endian words and the masks of its bytes, to match the
+	// name and the colon in two comparisons; the masks are 0 for a longer
+	// name.
+	key, keyMask [2]uint64
 }
+
+// maxKey is the longest quoted name and colon that a field's key holds.
+const maxKey = 16
 
 // newField returns the field named name.
 func newField(name string, offset uintptr, n *node) field {
 	f := field{name: name, offset: offset, node: n}
-	if len(name) < 8 {
-		var b [8]byte
-		copy(b[:], name+"\"")
-		f.word = binary.LittleEndian.Uint64(b[:])
-		f.mask = 1<<(8*(len(name)+1)) - 1
-		if len(name) == 7 {
-			f.mask = math.MaxUint64
+	key := `"` + name + `":`
+	if len(key) <= maxKey {
+		var b, m [maxKey]byte
+		copy(b[:], key)
+		copy(m[:], strings.Repeat("\xff", len(key)))
+		for w := range f.key {
+			f.key[w] = binary.LittleEndian.Uint64(b[8*w:])
+			f.keyMask[w] = binary.LittleEndian.Uint64(m[8*w:])
 		}
 	}
 	return f
@@ -172,7 +183,8 @@ func (b *builder) build(t reflect.Type, depth int) *node {
 		if t.Elem().Kind() == reflect.Uint8 { // base64 in JSON
 			return nil
 		}
-		n := &node{kind: kindSlice, elemSize: t.Elem().Size(), typ: t, scratch: scratchPool(t)}
+		n := &node{kind: kindSlice, elemSize: t.Elem().Size(), typ: t}
+		n.scratch = scratchPool(n)
 		return b.wrap(n, t.Elem(), depth)
 	case reflect.Pointer:
 		return b.wrap(&node{kind: kindPointer, typ: t.Elem()}, t.Elem(), depth)

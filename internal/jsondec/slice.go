@@ -11,7 +11,9 @@ import (
 // elements decoded in place. A longer one is decoded into a scratch slice
 // of the node's, reused between calls, and then copied: counting first
 // would read it twice, and the copy costs less than the second reading.
-const countLimit = 256
+// The limit is low because a long array pays for the counting it gives up
+// on: 64 bytes hold the short lists of names that sessions carry.
+const countLimit = 64
 
 // maxScratchBytes bounds the scratch slices kept for reuse.
 const maxScratchBytes = 64 << 10
@@ -24,12 +26,12 @@ type scratch struct {
 	h *sliceHeader  // v's header
 }
 
-// scratchPool returns a pool of scratch slices of the slice type typ.
-func scratchPool(typ reflect.Type) *sync.Pool {
+// scratchPool returns a pool of scratch slices for the slice node n.
+func scratchPool(n *node) *sync.Pool {
 	return &sync.Pool{New: func() any {
-		p := reflect.New(typ)
+		p := reflect.New(n.typ)
 		sc := &scratch{v: p.Elem(), h: (*sliceHeader)(p.UnsafePointer())}
-		sc.v.Grow(16)
+		sc.v.Grow(max(16, int(n.scratchLen.Load())))
 		return sc
 	}}
 }
@@ -48,11 +50,20 @@ func (s *scanner) array(n *node, p unsafe.Pointer) bool {
 	}
 	h := allocSlice(n, p, count)
 	for k := range count {
-		if (k > 0 && !s.consume(',')) || !s.value(n.elem, unsafe.Add(h.data, uintptr(k)*n.elemSize)) {
+		if (k > 0 && !s.consume(',')) || !s.element(n.elem, unsafe.Add(h.data, uintptr(k)*n.elemSize)) {
 			return false
 		}
 	}
 	return s.consume(']')
+}
+
+// element decodes an array element by plan n into the zero value at p:
+// an object straight into a struct, without value's dispatch.
+func (s *scanner) element(n *node, p unsafe.Pointer) bool {
+	if n.kind == kindStruct && s.i < len(s.data) && s.data[s.i] == '{' {
+		return s.object(n, p)
+	}
+	return s.value(n, p)
 }
 
 // allocSlice sets the slice at p to a new one of count zero elements.
@@ -83,6 +94,9 @@ func (s *scanner) arrayVia(n *node, p unsafe.Pointer) bool {
 		sc.h.len = 0
 	}
 	if uintptr(sc.h.cap)*n.elemSize <= maxScratchBytes {
+		if int64(k) > n.scratchLen.Load() {
+			n.scratchLen.Store(int64(k)) // a race may store less: a hint
+		}
 		n.scratch.Put(sc)
 	}
 	return true
@@ -100,7 +114,7 @@ func (s *scanner) decodeInto(n *node, sc *scratch) (int, bool) {
 			sc.v.Grow(k)
 			sc.h.len = 0
 		}
-		if !s.value(n.elem, unsafe.Add(sc.h.data, uintptr(k)*n.elemSize)) {
+		if !s.element(n.elem, unsafe.Add(sc.h.data, uintptr(k)*n.elemSize)) {
 			return 0, false
 		}
 		switch s.next() {

@@ -43,6 +43,22 @@ func (s *scanner) string() (string, bool) {
 	}
 }
 
+// plainString consumes the JSON string at s.i if all its bytes are plain,
+// the common case, and returns its value, which aliases the input.
+// Otherwise it consumes nothing and string decides.
+func (s *scanner) plainString() (string, bool) {
+	if s.i >= len(s.data) || s.data[s.i] != '"' {
+		return "", false
+	}
+	start := s.i + 1
+	end := skipPlain(s.data, start)
+	if end >= len(s.data) || s.data[end] != '"' {
+		return "", false
+	}
+	s.i = end + 1
+	return unsafe.String(unsafe.SliceData(s.data[start:]), end-start), true
+}
+
 // Word-at-a-time tests on 8 bytes (SWAR): has0 marks (sets the high bit
 // of) the bytes of x that are zero. It may also mark a byte above a marked
 // one (a borrow), never one below: the lowest mark is exact, so that
@@ -59,25 +75,41 @@ func hasByte(x uint64, c byte) uint64 { return has0(x ^ ones*uint64(c)) }
 func firstMarked(mark uint64) int { return bits.TrailingZeros64(mark) / 8 }
 
 // skipPlain returns the index of the first byte at or after b[i] that is
-// not plain (see plain), or len(b): eight bytes at a time while it can.
+// not plain (see plain), or len(b): sixteen bytes at a time while it can,
+// as most strings in sessions are a few words long.
 func skipPlain(b []byte, i int) int {
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		// As has0 and a "less than 0x20" test, without their &^ x: a
-		// byte at or above 0x80 is marked by x itself anyway, so the lowest
-		// mark is still exact, in fewer operations.
-		quote := (x ^ ones*'"') - ones
-		backslash := (x ^ ones*'\\') - ones
-		control := x - ones*0x20
-		mark := (quote | backslash | control | x) & highs
-		if mark != 0 {
-			return i + firstMarked(mark)
+	rest := b[i:]
+	for len(rest) >= 16 {
+		lo, hi := notPlain(binary.LittleEndian.Uint64(rest)), notPlain(binary.LittleEndian.Uint64(rest[8:]))
+		switch {
+		case lo != 0:
+			return len(b) - len(rest) + firstMarked(lo)
+		case hi != 0:
+			return len(b) - len(rest) + 8 + firstMarked(hi)
 		}
+		rest = rest[16:]
 	}
-	for i < len(b) && plain[b[i]] {
-		i++
+	if len(rest) >= 8 {
+		if mark := notPlain(binary.LittleEndian.Uint64(rest)); mark != 0 {
+			return len(b) - len(rest) + firstMarked(mark)
+		}
+		rest = rest[8:]
 	}
-	return i
+	for len(rest) > 0 && plain[rest[0]] {
+		rest = rest[1:]
+	}
+	return len(b) - len(rest)
+}
+
+// notPlain marks the bytes of x that are not plain, the lowest exactly
+// (see has0). It is has0 of the quote and the backslash and a "less than
+// 0x20" test, without their &^ x: a byte at or above 0x80 is marked by x
+// itself anyway, so the lowest mark is still exact, in fewer operations.
+func notPlain(x uint64) uint64 {
+	quote := (x ^ ones*'"') - ones
+	backslash := (x ^ ones*'\\') - ones
+	control := x - ones*0x20
+	return (quote | backslash | control | x) & highs
 }
 
 // validRune returns the index after the valid UTF-8 sequence at b[i], or

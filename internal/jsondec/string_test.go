@@ -1,6 +1,7 @@
 package jsondec
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -68,5 +69,49 @@ func TestUnicodeEscapes(t *testing.T) {
 			low := r >= 0xDC00 && r < 0xE000
 			check[string](t, fmt.Sprintf(`"\u%04x\u%04x"`, hi, r), low)
 		}
+	}
+}
+
+// TestLeadingDigits holds the word-at-a-time digit parser to its
+// byte-at-a-time definition: every byte value after every run of digits,
+// and random words.
+func TestLeadingDigits(t *testing.T) {
+	naive := func(b []byte) (n int, m uint64) {
+		for n < len(b) && '0' <= b[n] && b[n] <= '9' {
+			m = m*10 + uint64(b[n]-'0')
+			n++
+		}
+		return n, m
+	}
+	check := func(b []byte) {
+		t.Helper()
+		n, m := leadingDigits(binary.LittleEndian.Uint64(b))
+		if wantN, wantM := naive(b); n != wantN || m != wantM {
+			t.Fatalf("leadingDigits(%q) = %d, %d; want %d, %d", b, n, m, wantN, wantM)
+		}
+	}
+	for c := range 256 {
+		for pos := 1; pos < 8; pos++ {
+			for _, later := range []byte{'0', '9', '/', ':', 0x00, 0x80, 0xff} {
+				b := []byte("98765432")
+				b[pos] = byte(c)
+				if pos < 7 {
+					b[7] = later
+				}
+				check(b)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		b := make([]byte, 8)
+		for i := range b {
+			b[i] = byte('0' + r.IntN(10))
+			if r.IntN(6) == 0 {
+				b[i] = byte(r.IntN(256))
+			}
+		}
+		b[0] = byte('1' + r.IntN(9))
+		check(b)
 	}
 }

@@ -2,7 +2,6 @@ package jsondec
 
 import (
 	"encoding/json"
-	"fmt"
 	"testing"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -16,23 +15,12 @@ import (
 // decoder whose results Decode must reproduce.
 var decodeOptions = jsonv2.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 
-// Visitor is the session data of bench/ (payload_test.go): a user and the
-// pages recently viewed.
-type Visitor struct {
-	ID     int64    `json:"id"`
-	Name   string   `json:"name"`
-	Email  string   `json:"email"`
-	Phone  string   `json:"phone"`
-	Roles  []string `json:"roles"`
-	Recent []Item   `json:"recent,omitempty"`
-}
-
-// Item is one page a visitor viewed.
-type Item struct {
-	ID    int64  `json:"id"`
-	Title string `json:"title"`
-	Path  string `json:"path"`
-}
+// Visitor and Item are the session data of bench/ (internal/benchdata):
+// a user and the pages recently viewed.
+type (
+	Visitor = benchdata.Visitor
+	Item    = benchdata.Item
+)
 
 // Label and Count are named types of supported kinds.
 type (
@@ -100,20 +88,9 @@ type Inner struct {
 	Note string
 }
 
-// newVisitor returns benchdata's user as a Visitor with its JSON at least
-// size bytes long, by adding recently viewed pages.
-func newVisitor(size int) Visitor {
-	a := benchdata.Alice()
-	v := Visitor{ID: a.ID, Name: a.Name, Email: a.Email, Phone: a.Phone, Roles: a.Roles}
-	for j := 0; len(mustJSON(v)) < size; j++ {
-		v.Recent = append(v.Recent, Item{
-			ID:    1_000_000 + int64(j)*10_000,
-			Title: fmt.Sprintf("Page %03d seen by visitor 0042", j),
-			Path:  fmt.Sprintf("/shop/items/%03d-0042", j),
-		})
-	}
-	return v
-}
+// newVisitor returns a visitor whose JSON is size bytes long (the
+// 198-byte user for any size up to that), with recently viewed pages.
+func newVisitor(size int) Visitor { return benchdata.NewVisitor(42, max(size, 198)) }
 
 // check decodes data into a T with Decode and with jsonv2 and fails t if
 // Decode decided differently from want, or decided and disagrees with

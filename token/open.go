@@ -55,8 +55,8 @@ func (c *Codec[T]) OpenInto(dst *Token[T], raw string, now time.Time) error {
 	return err
 }
 
-// open is Open into dst, or into a new Token if dst is nil: a refusal
-// then allocates nothing.
+// open is Open into dst, or into a new Token if dst is nil, allocated
+// only once the token passed every check but its data's.
 func (c *Codec[T]) open(raw string, now time.Time, dst *Token[T]) (*Token[T], error) {
 	keys, err := c.keys()
 	if err != nil {

@@ -2,8 +2,6 @@ package token
 
 import (
 	"bytes"
-	"encoding"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -11,6 +9,8 @@ import (
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/sessionless/sessionless/internal/jsondec"
 )
 
 // ErrData is wrapped by the error of [Codec.Seal] for data that Open would
@@ -65,13 +65,8 @@ func checkFor(t reflect.Type) dataCheck {
 }
 
 var (
-	typeTime       = reflect.TypeFor[time.Time]()
-	typeDuration   = reflect.TypeFor[time.Duration]()
-	marshalerTypes = []reflect.Type{
-		reflect.TypeFor[json.Marshaler](), reflect.TypeFor[json.Unmarshaler](),
-		reflect.TypeFor[encoding.TextMarshaler](), reflect.TypeFor[encoding.TextUnmarshaler](),
-		reflect.TypeFor[jsonv2.MarshalerTo](), reflect.TypeFor[jsonv2.UnmarshalerFrom](),
-	}
+	typeTime     = reflect.TypeFor[time.Time]()
+	typeDuration = reflect.TypeFor[time.Duration]()
 )
 
 // plainType reports whether every value of t, at nesting depth, encodes
@@ -161,14 +156,8 @@ func plainFields(t reflect.Type, depth int, visiting map[reflect.Type]bool, name
 	return true
 }
 
-func hasMarshaler(t reflect.Type) bool {
-	for _, m := range marshalerTypes {
-		if t.Implements(m) || reflect.PointerTo(t).Implements(m) {
-			return true
-		}
-	}
-	return false
-}
+// hasMarshaler reports whether t chooses its own JSON form by a method.
+func hasMarshaler(t reflect.Type) bool { return jsondec.CustomJSON(t) }
 
 // checkData checks the encoded data of a payload of type T as Open will:
 // its nesting depth, then that it decodes.

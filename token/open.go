@@ -8,22 +8,19 @@ import (
 	"unsafe"
 
 	jsonv2 "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/sessionless/sessionless/internal/jsondec"
 	"github.com/sessionless/sessionless/internal/keywrap"
 )
 
-// decodeOptions make the data decoder accept every JSON value that
-// encoding/json, which Seal uses, writes: a json.RawMessage or a
-// MarshalJSON may carry a lone surrogate escape or a repeated name. Field
-// names still match exactly (case-sensitively), unlike encoding/json.
-//
-// The data is decoded with github.com/go-json-experiment/json, the
-// prototype of Go's encoding/json/v2 (a third of encoding/json's time on
-// the benchmark payload), unless internal/jsondec, faster still on the
-// plain types, decides it first (decodeData); its results are those of
-// these options.
-var decodeOptions = jsonv2.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+// decodeOptions are the options of the data decoder,
+// github.com/go-json-experiment/json, the prototype of Go's
+// encoding/json/v2 (a third of encoding/json's time on the benchmark
+// payload): internal/jsondec, faster still on the plain types, decides
+// first (decodeData), and its results are those of these options, which it
+// therefore defines (they accept every JSON value that encoding/json,
+// which Seal uses, writes).
+var decodeOptions = jsondec.Options
 
 // maxHeaderB64 is the longest encoded header Open decodes.
 var maxHeaderB64 = b64.EncodedLen(maxHeaderJSON)

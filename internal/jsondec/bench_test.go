@@ -37,7 +37,7 @@ func BenchmarkDecode(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				var v Visitor // escapes: one allocation of jsonv2's
-				if err := jsonv2.Unmarshal(size.data, &v, decodeOptions); err != nil {
+				if err := jsonv2.Unmarshal(size.data, &v, Options); err != nil {
 					b.Fatal(err)
 				}
 			}

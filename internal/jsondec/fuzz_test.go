@@ -68,7 +68,7 @@ func agree[T any](t *testing.T, data []byte) {
 	if !For[T]().Decode(data, &fast) {
 		return
 	}
-	if err := jsonv2.Unmarshal(data, &slow, decodeOptions); err != nil {
+	if err := jsonv2.Unmarshal(data, &slow, Options); err != nil {
 		t.Fatalf("Decode(%q) decided, but jsonv2 refuses it: %v", data, err)
 	}
 	if diff := cmp.Diff(slow, fast, cmp.AllowUnexported(Scalars{})); diff != "" {

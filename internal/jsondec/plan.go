@@ -5,10 +5,9 @@
 // that package.
 //
 // The contract: for any input, Decode either produces exactly the value
-// that jsonv2.Unmarshal(data, &v, opts) produces into a zero value, where
-// opts are jsontext.AllowInvalidUTF8(true) and
-// jsontext.AllowDuplicateNames(true), and only when that call succeeds; or
-// it reports that it did not decide, and the caller decodes with jsonv2.
+// that jsonv2.Unmarshal(data, &v, Options) produces into a zero value, and
+// only when that call succeeds; or it reports that it did not decide, and
+// the caller decodes with jsonv2 and Options.
 // It accepts canonical encoding/json output (what Seal writes) and refuses
 // to decide on anything unusual: unknown or repeated member names, escaped
 // member names, invalid UTF-8, lone surrogates, numbers out of range.
@@ -27,6 +26,7 @@ import (
 	"unsafe"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // MaxDepth is how deeply the types a Decoder handles may nest: structs,
@@ -138,9 +138,17 @@ type builder struct {
 	onPath map[reflect.Type]bool
 }
 
-// methodTypes are the interfaces through which jsonv2 lets a type decide
-// its own JSON form (or, for marshalers, suggests that it does): a type
-// implementing any of them, itself or by pointer, is left to jsonv2.
+// Options are the options of the reference decoder, the token package's:
+// they accept every JSON value that encoding/json, which Seal uses, writes
+// (a json.RawMessage or a MarshalJSON may carry a lone surrogate escape or
+// a repeated name). Field names still match exactly (case-sensitively),
+// unlike encoding/json. Decode's results are those of jsonv2 with these
+// options, so they are defined here, once.
+var Options = jsonv2.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+
+// methodTypes are the interfaces through which encoding/json or jsonv2 let
+// a type decide its own JSON form (or, for marshalers, suggest that it
+// does).
 var methodTypes = []reflect.Type{
 	reflect.TypeFor[json.Marshaler](),
 	reflect.TypeFor[json.Unmarshaler](),
@@ -151,6 +159,19 @@ var methodTypes = []reflect.Type{
 	reflect.TypeFor[encoding.TextAppender](),
 	reflect.TypeFor[encoding.TextMarshaler](),
 	reflect.TypeFor[encoding.TextUnmarshaler](),
+}
+
+// CustomJSON reports whether t, itself or by pointer, implements one of
+// the interfaces by which encoding/json or jsonv2 let a type choose its
+// own JSON form: such a type is not decoded by its kind.
+func CustomJSON(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	for _, m := range methodTypes {
+		if t.Implements(m) || p.Implements(m) {
+			return true
+		}
+	}
+	return false
 }
 
 // special are types jsonv2 handles by identity rather than by kind (time),
@@ -225,16 +246,7 @@ func hasMethods(t reflect.Type) bool {
 			return true
 		}
 	}
-	if t.Kind() == reflect.Interface {
-		return true
-	}
-	p := reflect.PointerTo(t)
-	for _, m := range methodTypes {
-		if t.Implements(m) || p.Implements(m) {
-			return true
-		}
-	}
-	return false
+	return t.Kind() == reflect.Interface || CustomJSON(t)
 }
 
 // buildStruct returns the plan of the struct type t, or nil.

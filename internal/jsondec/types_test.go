@@ -5,15 +5,10 @@ import (
 	"testing"
 
 	jsonv2 "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sessionless/sessionless/internal/benchdata"
 )
-
-// decodeOptions are token.Open's options for jsonv2 (token/open.go), the
-// decoder whose results Decode must reproduce.
-var decodeOptions = jsonv2.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 
 // Visitor and Item are the session data of bench/ (internal/benchdata):
 // a user and the pages recently viewed.
@@ -95,7 +90,7 @@ func newVisitor(size int) Visitor { return benchdata.NewVisitor(42, max(size, 19
 // check decodes data into a T with Decode and with jsonv2 and fails t if
 // Decode decided differently from want, or decided and disagrees with
 // jsonv2.
-func jsonv2Unmarshal(data []byte, v any) error { return jsonv2.Unmarshal(data, v, decodeOptions) }
+func jsonv2Unmarshal(data []byte, v any) error { return jsonv2.Unmarshal(data, v, Options) }
 
 func check[T any](t *testing.T, data string, want bool) {
 	t.Helper()
@@ -105,7 +100,7 @@ func check[T any](t *testing.T, data string, want bool) {
 	}
 	var fast, slow T
 	got := d.Decode([]byte(data), &fast)
-	err := jsonv2.Unmarshal([]byte(data), &slow, decodeOptions)
+	err := jsonv2.Unmarshal([]byte(data), &slow, Options)
 	if got != want {
 		t.Fatalf("Decode(%q) = %v, want %v (jsonv2: %v)", data, got, want, err)
 	}

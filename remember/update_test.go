@@ -255,12 +255,20 @@ func TestUpdateKeepsSudo(t *testing.T) {
 	if err := e.m.Update(rec, r, st, bob); err != nil {
 		t.Fatal(err)
 	}
+	wantSudoKept(t, e, b, rec, "Update")
+}
+
+// wantSudoKept checks that the response rec of an Update (what) set the
+// auth token and a fresh token bound to it, so that b, past the password
+// window, is still fresh as bob, with no cookie refused.
+func wantSudoKept(t *testing.T, e *env, b *browser, rec *httptest.ResponseRecorder, what string) {
+	t.Helper()
 	if set := b.receive(rec); set[authName] == nil || set[freshName] == nil {
-		t.Fatalf("Update set %v; want the auth token and the fresh token carried over", setNames(set))
+		t.Fatalf("%s set %v; want the auth token and the fresh token carried over", what, setNames(set))
 	}
 	e.clock.Set(t0.Add(2*time.Minute + 30*time.Second)) // past the password window
 	if ok, st, _ := e.fresh(b, 2*time.Minute, true); !ok || st.Data != bob {
-		t.Errorf("Fresh(2m, sliding) after Update = %v (data %+v); want true, bob", ok, st.Data)
+		t.Errorf("Fresh(2m, sliding) after %s = %v (data %+v); want true, bob", what, ok, st.Data)
 	}
 	if rejs := e.rej.take(); len(rejs) != 0 {
 		t.Errorf("rejections %+v; want none", rejs)
@@ -353,14 +361,5 @@ func TestUpdateOnSudoRoute(t *testing.T) {
 	if err := e.m.Update(rec, r, st, bob); err != nil {
 		t.Fatal(err)
 	}
-	if set := b.receive(rec); set[authName] == nil || set[freshName] == nil {
-		t.Fatalf("the sudo route set %v; want the auth and fresh tokens", setNames(set))
-	}
-	e.clock.Set(t0.Add(2*time.Minute + 30*time.Second)) // past the password window
-	if ok, st, _ := e.fresh(b, 2*time.Minute, true); !ok || st.Data != bob {
-		t.Errorf("Fresh(2m, sliding) after the sudo route's Update = %v (data %+v); want true, bob", ok, st.Data)
-	}
-	if rejs := e.rej.take(); len(rejs) != 0 {
-		t.Errorf("rejections %+v; want none", rejs)
-	}
+	wantSudoKept(t, e, b, rec, "the sudo route's Update")
 }

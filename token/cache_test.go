@@ -185,3 +185,45 @@ func TestOpenKeepsNothingOfRaw(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenInto: OpenInto fills the caller's Token as Open returns one, from
+// the cache or not, and after any refusal leaves it holding nothing, even
+// when it held a token before.
+func TestOpenInto(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := newCodec[User](t, f.ring, "auth")
+	tok := seal(t, c, t0)
+	want, err := c.Open(tok, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := tok[:len(tok)-1] + map[bool]string{true: "A", false: "B"}[tok[len(tok)-1] != 'A']
+	for _, tt := range []struct {
+		name string
+		raw  string
+		now  time.Time
+		want error
+	}{
+		{"opens (a cache hit)", tok, t0, nil},
+		{"expired", tok, t0.Add(2 * time.Hour), token.ErrExpired},
+		{"tampered", tampered, t0, token.ErrInvalid},
+		{"garbage", "x", t0, token.ErrInvalid},
+	} {
+		dst := *want // a token from before
+		dst.Data.Roles = append([]string(nil), want.Data.Roles...)
+		err := c.OpenInto(&dst, tt.raw, tt.now)
+		switch {
+		case !errors.Is(err, tt.want) || (tt.want == nil && err != nil):
+			t.Errorf("%s: OpenInto = %v; want %v", tt.name, err, tt.want)
+		case err == nil:
+			if diff := cmp.Diff(*want, dst); diff != "" {
+				t.Errorf("%s: OpenInto gave (-Open's +OpenInto's):\n%s", tt.name, diff)
+			}
+		default:
+			if diff := cmp.Diff(token.Token[User]{}, dst); diff != "" {
+				t.Errorf("%s: after a refusal the Token holds (-want +got):\n%s", tt.name, diff)
+			}
+		}
+	}
+}

@@ -13,6 +13,7 @@ require (
 require (
 	github.com/go-json-experiment/json v1.27.2 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 )
 
 replace github.com/sessionless/sessionless => ../

@@ -13,4 +13,5 @@ require (
 require (
 	github.com/go-json-experiment/json v1.27.2 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 )

@@ -9,13 +9,15 @@ import (
 )
 
 // TestBlocksInUse makes sure the tests above exercise the AVX2 loop on a
-// machine that has AVX2 (CI's does), rather than only encoding/base64.
+// machine that has AVX2 (CI's does), rather than only encoding/base64, and
+// that a CPU without it never runs the loop.
 func TestBlocksInUse(t *testing.T) {
-	if !cpu.X86.HasAVX2 {
-		t.Skip("no AVX2 on this CPU: the block loop is not used")
+	if hasBlocks != cpu.X86.HasAVX2 {
+		t.Fatalf("block loop on = %v; want %v, whether the CPU has AVX2", hasBlocks, cpu.X86.HasAVX2)
 	}
 	if !hasBlocks {
-		t.Fatal("AVX2 is present but the block loop is off")
+		t.Log("no AVX2 on this CPU: encoding/base64 decodes everything, as with -tags purego")
+		return
 	}
 	src := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef" + "!" + "BCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
 	dst := make([]byte, 48)

@@ -3,6 +3,7 @@ package token
 import (
 	"bytes"
 
+	"github.com/sessionless/sessionless/internal/b64"
 	"github.com/sessionless/sessionless/keyring"
 )
 
@@ -101,8 +102,7 @@ func parseClaims(pt []byte, jti *ID, iat, exp, auth *int64, scan bool) (data []b
 			if !ok || len(v) != 22 {
 				return false
 			}
-			n, err := b64.Decode(jti[:], v)
-			return err == nil && n == len(jti)
+			return b64.Decode(jti[:], string(v))
 		case 1:
 			return p.timestamp(iat)
 		case 2:

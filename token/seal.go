@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sessionless/sessionless/internal/b64"
 	"github.com/sessionless/sessionless/internal/keywrap"
 )
 

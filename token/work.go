@@ -2,14 +2,11 @@ package token
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"sync"
 
 	"github.com/sessionless/sessionless/internal/keywrap"
 )
-
-var b64 = base64.RawURLEncoding.Strict()
 
 // The protected header we write: fixed members, fixed order.
 const (

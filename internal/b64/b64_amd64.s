@@ -1,0 +1,163 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The tables below are indexed by VPSHUFB, which looks up each byte of a
+// register in the 16 bytes of the same 128-bit lane of a table: every table
+// holds its 16 bytes twice. A character c has the high nibble h = c>>4 and
+// the low nibble l = c&15.
+//
+// Validation: hiClass[h] is the bit of h's class, loInvalid[l] the classes
+// in which l is not in the alphabet; c is valid if they share no bit.
+//
+//	class bit  h           valid l            characters
+//	0x01       2           D                  -
+//	0x02       3           0–9                0–9
+//	0x04       4, 6        1–F                A–O, a–o
+//	0x08       5           0–A, F             P–Z, _
+//	0x10       7           0–A                p–z
+//	0x20       0, 1, 8–F   none               controls, bytes ≥ 0x80
+//
+// hiClass: 0x20 0x20 0x01 0x02 0x04 0x08 0x04 0x10, then 0x20 × 8.
+DATA hiClass<>+0x00(SB)/8, $0x1004080402012020
+DATA hiClass<>+0x08(SB)/8, $0x2020202020202020
+DATA hiClass<>+0x10(SB)/8, $0x1004080402012020
+DATA hiClass<>+0x18(SB)/8, $0x2020202020202020
+GLOBL hiClass<>(SB), RODATA|NOPTR, $32
+
+// loInvalid: 0x25, 0x21 × 9 (1–9), 0x23 (A), 0x3B 0x3B (B C), 0x3A (D),
+// 0x3B (E), 0x33 (F).
+DATA loInvalid<>+0x00(SB)/8, $0x2121212121212125
+DATA loInvalid<>+0x08(SB)/8, $0x333B3A3B3B232121
+DATA loInvalid<>+0x10(SB)/8, $0x2121212121212125
+DATA loInvalid<>+0x18(SB)/8, $0x333B3A3B3B232121
+GLOBL loInvalid<>(SB), RODATA|NOPTR, $32
+
+// Translation: the 6-bit value of a valid c is c + offset[h], except '_'
+// (0x5F, h = 5), which needs 33 more (63 - 0x5F = -32 = -65 + 33).
+//
+//	h   offset   characters → values
+//	2   +17      - → 62
+//	3   +4       0–9 → 52–61
+//	4   -65      A–O → 0–14
+//	5   -65      P–Z → 15–25
+//	6   -71      a–o → 26–40
+//	7   -71      p–z → 41–51
+DATA offset<>+0x00(SB)/8, $0xB9B9BFBF04110000
+DATA offset<>+0x08(SB)/8, $0x0000000000000000
+DATA offset<>+0x10(SB)/8, $0xB9B9BFBF04110000
+DATA offset<>+0x18(SB)/8, $0x0000000000000000
+GLOBL offset<>(SB), RODATA|NOPTR, $32
+
+DATA nibble<>+0x00(SB)/8, $0x0F0F0F0F0F0F0F0F
+DATA nibble<>+0x08(SB)/8, $0x0F0F0F0F0F0F0F0F
+DATA nibble<>+0x10(SB)/8, $0x0F0F0F0F0F0F0F0F
+DATA nibble<>+0x18(SB)/8, $0x0F0F0F0F0F0F0F0F
+GLOBL nibble<>(SB), RODATA|NOPTR, $32
+
+DATA underscore<>+0x00(SB)/8, $0x5F5F5F5F5F5F5F5F
+DATA underscore<>+0x08(SB)/8, $0x5F5F5F5F5F5F5F5F
+DATA underscore<>+0x10(SB)/8, $0x5F5F5F5F5F5F5F5F
+DATA underscore<>+0x18(SB)/8, $0x5F5F5F5F5F5F5F5F
+GLOBL underscore<>(SB), RODATA|NOPTR, $32
+
+DATA underscoreFix<>+0x00(SB)/8, $0x2121212121212121
+DATA underscoreFix<>+0x08(SB)/8, $0x2121212121212121
+DATA underscoreFix<>+0x10(SB)/8, $0x2121212121212121
+DATA underscoreFix<>+0x18(SB)/8, $0x2121212121212121
+GLOBL underscoreFix<>(SB), RODATA|NOPTR, $32
+
+// Packing. Four 6-bit values a b c d (in that order in memory) become the
+// three bytes of a<<18 | b<<12 | c<<6 | d, most significant first:
+// VPMADDUBSW with 64, 1 makes the 16-bit a<<6 | b and c<<6 | d, VPMADDWD
+// with 4096, 1 the 32-bit a<<18 | b<<12 | c<<6 | d (little-endian), whose
+// bytes 2, 1, 0 the shuffle takes, for the four dwords of each lane; the
+// permutation then joins the lanes' 12 bytes into the low 24.
+DATA pairs<>+0x00(SB)/8, $0x0140014001400140
+DATA pairs<>+0x08(SB)/8, $0x0140014001400140
+DATA pairs<>+0x10(SB)/8, $0x0140014001400140
+DATA pairs<>+0x18(SB)/8, $0x0140014001400140
+GLOBL pairs<>(SB), RODATA|NOPTR, $32
+
+DATA quads<>+0x00(SB)/8, $0x0001100000011000
+DATA quads<>+0x08(SB)/8, $0x0001100000011000
+DATA quads<>+0x10(SB)/8, $0x0001100000011000
+DATA quads<>+0x18(SB)/8, $0x0001100000011000
+GLOBL quads<>(SB), RODATA|NOPTR, $32
+
+// Bytes 2 1 0, 6 5 4, 10 9 8, 14 13 12, then four zeros (index 0x80).
+DATA bigEndian<>+0x00(SB)/8, $0x090A040506000102
+DATA bigEndian<>+0x08(SB)/8, $0x808080800C0D0E08
+DATA bigEndian<>+0x10(SB)/8, $0x090A040506000102
+DATA bigEndian<>+0x18(SB)/8, $0x808080800C0D0E08
+GLOBL bigEndian<>(SB), RODATA|NOPTR, $32
+
+// Dwords 0 1 2 4 5 6 (the 24 bytes), then 3 7 (zeros).
+DATA joinLanes<>+0x00(SB)/8, $0x0000000100000000
+DATA joinLanes<>+0x08(SB)/8, $0x0000000400000002
+DATA joinLanes<>+0x10(SB)/8, $0x0000000600000005
+DATA joinLanes<>+0x18(SB)/8, $0x0000000700000003
+GLOBL joinLanes<>(SB), RODATA|NOPTR, $32
+
+// func decodeBlocks(dst, src *byte, n int) int
+TEXT ·decodeBlocks(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+
+	VMOVDQU pairs<>(SB), Y6
+	VMOVDQU quads<>(SB), Y7
+	VMOVDQU bigEndian<>(SB), Y8
+	VMOVDQU joinLanes<>(SB), Y9
+	VMOVDQU loInvalid<>(SB), Y10
+	VMOVDQU hiClass<>(SB), Y11
+	VMOVDQU offset<>(SB), Y12
+	VMOVDQU nibble<>(SB), Y13
+	VMOVDQU underscore<>(SB), Y14
+	VMOVDQU underscoreFix<>(SB), Y15
+
+loop:
+	CMPQ AX, CX
+	JEQ  done
+	VMOVDQU (SI), Y0
+
+	// Nibbles: a dword shift moves each byte's high nibble down (and the
+	// next byte's low nibble up, which the mask removes).
+	VPSRLD $4, Y0, Y1
+	VPAND  Y13, Y1, Y1 // h
+	VPAND  Y13, Y0, Y2 // l
+
+	// Validate: stop before a block with any invalid character.
+	VPSHUFB Y2, Y10, Y3
+	VPSHUFB Y1, Y11, Y4
+	VPTEST  Y3, Y4
+	JNE     done
+
+	// Translate to 6-bit values.
+	VPSHUFB  Y1, Y12, Y4
+	VPCMPEQB Y14, Y0, Y5
+	VPAND    Y15, Y5, Y5
+	VPADDB   Y5, Y4, Y4
+	VPADDB   Y4, Y0, Y0
+
+	// Pack 32 values into 24 bytes.
+	VPMADDUBSW Y6, Y0, Y0
+	VPMADDWD   Y7, Y0, Y0
+	VPSHUFB    Y8, Y0, Y0
+	VPERMD     Y0, Y9, Y0
+
+	// Store exactly 24 bytes: 16, then 8.
+	VMOVDQU      X0, (DI)
+	VEXTRACTI128 $1, Y0, X1
+	MOVQ         X1, 16(DI)
+
+	ADDQ $32, SI
+	ADDQ $24, DI
+	INCQ AX
+	JMP  loop
+
+done:
+	VZEROUPPER
+	MOVQ AX, ret+24(FP)
+	RET

@@ -1,0 +1,20 @@
+package b64
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzDecode holds Decode to encoding/base64 (strict, unpadded base64url,
+// refusing CR and LF) on any text.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{
+		"", "QQ", "QUI", "QUJD", strings.Repeat("AbC-_9", 12), strings.Repeat("QUJD", 8) + "/",
+		strings.Repeat("z", 33), strings.Repeat("_-", 40) + "\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		check(t, s)
+	})
+}

@@ -2,6 +2,15 @@
 
 #include "textflag.h"
 
+// LANES defines the 32-byte read-only table name whose two 128-bit lanes
+// both hold the quadwords lo, hi (in memory order).
+#define LANES(name, lo, hi) \
+	DATA name<>+0x00(SB)/8, lo; \
+	DATA name<>+0x08(SB)/8, hi; \
+	DATA name<>+0x10(SB)/8, lo; \
+	DATA name<>+0x18(SB)/8, hi; \
+	GLOBL name<>(SB), RODATA|NOPTR, $32
+
 // The tables below are indexed by VPSHUFB, which looks up each byte of a
 // register in the 16 bytes of the same 128-bit lane of a table: every table
 // holds its 16 bytes twice. A character c has the high nibble h = c>>4 and
@@ -19,19 +28,11 @@
 //	0x20       0, 1, 8–F   none               controls, bytes ≥ 0x80
 //
 // hiClass: 0x20 0x20 0x01 0x02 0x04 0x08 0x04 0x10, then 0x20 × 8.
-DATA hiClass<>+0x00(SB)/8, $0x1004080402012020
-DATA hiClass<>+0x08(SB)/8, $0x2020202020202020
-DATA hiClass<>+0x10(SB)/8, $0x1004080402012020
-DATA hiClass<>+0x18(SB)/8, $0x2020202020202020
-GLOBL hiClass<>(SB), RODATA|NOPTR, $32
+LANES(hiClass, $0x1004080402012020, $0x2020202020202020)
 
 // loInvalid: 0x25, 0x21 × 9 (1–9), 0x23 (A), 0x3B 0x3B (B C), 0x3A (D),
 // 0x3B (E), 0x33 (F).
-DATA loInvalid<>+0x00(SB)/8, $0x2121212121212125
-DATA loInvalid<>+0x08(SB)/8, $0x333B3A3B3B232121
-DATA loInvalid<>+0x10(SB)/8, $0x2121212121212125
-DATA loInvalid<>+0x18(SB)/8, $0x333B3A3B3B232121
-GLOBL loInvalid<>(SB), RODATA|NOPTR, $32
+LANES(loInvalid, $0x2121212121212125, $0x333B3A3B3B232121)
 
 // Translation: the 6-bit value of a valid c is c + offset[h], except '_'
 // (0x5F, h = 5), which needs 33 more (63 - 0x5F = -32 = -65 + 33).
@@ -43,29 +44,13 @@ GLOBL loInvalid<>(SB), RODATA|NOPTR, $32
 //	5   -65      P–Z → 15–25
 //	6   -71      a–o → 26–40
 //	7   -71      p–z → 41–51
-DATA offset<>+0x00(SB)/8, $0xB9B9BFBF04110000
-DATA offset<>+0x08(SB)/8, $0x0000000000000000
-DATA offset<>+0x10(SB)/8, $0xB9B9BFBF04110000
-DATA offset<>+0x18(SB)/8, $0x0000000000000000
-GLOBL offset<>(SB), RODATA|NOPTR, $32
+LANES(offset, $0xB9B9BFBF04110000, $0x0000000000000000)
 
-DATA nibble<>+0x00(SB)/8, $0x0F0F0F0F0F0F0F0F
-DATA nibble<>+0x08(SB)/8, $0x0F0F0F0F0F0F0F0F
-DATA nibble<>+0x10(SB)/8, $0x0F0F0F0F0F0F0F0F
-DATA nibble<>+0x18(SB)/8, $0x0F0F0F0F0F0F0F0F
-GLOBL nibble<>(SB), RODATA|NOPTR, $32
+LANES(nibble, $0x0F0F0F0F0F0F0F0F, $0x0F0F0F0F0F0F0F0F)
 
-DATA underscore<>+0x00(SB)/8, $0x5F5F5F5F5F5F5F5F
-DATA underscore<>+0x08(SB)/8, $0x5F5F5F5F5F5F5F5F
-DATA underscore<>+0x10(SB)/8, $0x5F5F5F5F5F5F5F5F
-DATA underscore<>+0x18(SB)/8, $0x5F5F5F5F5F5F5F5F
-GLOBL underscore<>(SB), RODATA|NOPTR, $32
+LANES(underscore, $0x5F5F5F5F5F5F5F5F, $0x5F5F5F5F5F5F5F5F)
 
-DATA underscoreFix<>+0x00(SB)/8, $0x2121212121212121
-DATA underscoreFix<>+0x08(SB)/8, $0x2121212121212121
-DATA underscoreFix<>+0x10(SB)/8, $0x2121212121212121
-DATA underscoreFix<>+0x18(SB)/8, $0x2121212121212121
-GLOBL underscoreFix<>(SB), RODATA|NOPTR, $32
+LANES(underscoreFix, $0x2121212121212121, $0x2121212121212121)
 
 // Packing. Four 6-bit values a b c d (in that order in memory) become the
 // three bytes of a<<18 | b<<12 | c<<6 | d, most significant first:
@@ -73,24 +58,12 @@ GLOBL underscoreFix<>(SB), RODATA|NOPTR, $32
 // with 4096, 1 the 32-bit a<<18 | b<<12 | c<<6 | d (little-endian), whose
 // bytes 2, 1, 0 the shuffle takes, for the four dwords of each lane; the
 // permutation then joins the lanes' 12 bytes into the low 24.
-DATA pairs<>+0x00(SB)/8, $0x0140014001400140
-DATA pairs<>+0x08(SB)/8, $0x0140014001400140
-DATA pairs<>+0x10(SB)/8, $0x0140014001400140
-DATA pairs<>+0x18(SB)/8, $0x0140014001400140
-GLOBL pairs<>(SB), RODATA|NOPTR, $32
+LANES(pairs, $0x0140014001400140, $0x0140014001400140)
 
-DATA quads<>+0x00(SB)/8, $0x0001100000011000
-DATA quads<>+0x08(SB)/8, $0x0001100000011000
-DATA quads<>+0x10(SB)/8, $0x0001100000011000
-DATA quads<>+0x18(SB)/8, $0x0001100000011000
-GLOBL quads<>(SB), RODATA|NOPTR, $32
+LANES(quads, $0x0001100000011000, $0x0001100000011000)
 
 // Bytes 2 1 0, 6 5 4, 10 9 8, 14 13 12, then four zeros (index 0x80).
-DATA bigEndian<>+0x00(SB)/8, $0x090A040506000102
-DATA bigEndian<>+0x08(SB)/8, $0x808080800C0D0E08
-DATA bigEndian<>+0x10(SB)/8, $0x090A040506000102
-DATA bigEndian<>+0x18(SB)/8, $0x808080800C0D0E08
-GLOBL bigEndian<>(SB), RODATA|NOPTR, $32
+LANES(bigEndian, $0x090A040506000102, $0x808080800C0D0E08)
 
 // Dwords 0 1 2 4 5 6 (the 24 bytes), then 3 7 (zeros).
 DATA joinLanes<>+0x00(SB)/8, $0x0000000100000000

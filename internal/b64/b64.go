@@ -1,19 +1,21 @@
-// Package b64 decodes the unpadded base64url text of tokens (RFC 4648 §5,
-// the alphabet A–Z a–z 0–9 - _), strictly and, on amd64 CPUs with AVX2,
-// more than ten times faster than encoding/base64 (BenchmarkDecode).
+// Package b64 decodes and encodes the unpadded base64url text of tokens
+// (RFC 4648 §5, the alphabet A–Z a–z 0–9 - _), decoding strictly; on amd64
+// CPUs with AVX2, more than ten times faster than encoding/base64
+// (BenchmarkDecode, BenchmarkEncode).
 //
 // It accepts exactly what encoding/base64's RawURLEncoding.Strict() writes:
 // no padding, no other byte (CR and LF included, which encoding/base64
-// would skip), and zero bits after the last byte. The AVX2 loop decodes
-// whole blocks of 32 characters (24 bytes, no padding bits); what remains,
-// and every input on other CPUs, is decoded by encoding/base64. The loop
-// classifies bytes by register shuffles rather than table loads, so, unlike
-// encoding/base64's lookups, its memory accesses do not depend on the
-// token's bytes.
+// would skip), and zero bits after the last byte; it writes what
+// RawURLEncoding writes. The AVX2 loops work on whole blocks of 24 bytes,
+// 32 characters (no padding bits); what remains, and everything on other
+// CPUs, goes to encoding/base64. The loops translate by register shuffles
+// rather than table loads, so, unlike encoding/base64's lookups, their
+// memory accesses do not depend on the token's bytes.
 package b64
 
 import (
 	"encoding/base64"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -60,5 +62,19 @@ func Decode(dst []byte, src string) bool {
 	return err == nil && n == len(out)
 }
 
+// encodeOverread is how far encodeBlocks reads beyond its last block.
+const encodeOverread = 4
+
 // AppendEncode appends the unpadded base64url encoding of src to dst.
-func AppendEncode(dst, src []byte) []byte { return std.AppendEncode(dst, src) }
+func AppendEncode(dst, src []byte) []byte {
+	n := EncodedLen(len(src))
+	dst = slices.Grow(dst, n)
+	out := dst[len(dst) : len(dst)+n]
+	done := 0
+	if hasBlocks && len(src) >= blockOut+encodeOverread {
+		done = (len(src) - encodeOverread) / blockOut
+		encodeBlocks(unsafe.SliceData(out), unsafe.SliceData(src), done)
+	}
+	std.Encode(out[done*blockIn:], src[done*blockOut:])
+	return dst[:len(dst)+n]
+}

@@ -4,7 +4,8 @@ package b64
 
 import "golang.org/x/sys/cpu"
 
-// hasBlocks reports whether decodeBlocks runs here: it needs AVX2.
+// hasBlocks reports whether decodeBlocks and encodeBlocks run here: they
+// need AVX2.
 var hasBlocks = cpu.X86.HasAVX2
 
 // decodeBlocks decodes n blocks of blockIn characters at src into n ×
@@ -14,3 +15,10 @@ var hasBlocks = cpu.X86.HasAVX2
 //
 //go:noescape
 func decodeBlocks(dst, src *byte, n int) int
+
+// encodeBlocks encodes n blocks of blockOut bytes at src into n × blockIn
+// characters at dst. It reads 4 bytes beyond the last block (one 16-byte
+// load per half), which the caller must have.
+//
+//go:noescape
+func encodeBlocks(dst, src *byte, n int)

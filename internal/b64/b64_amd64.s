@@ -134,3 +134,87 @@ done:
 	VZEROUPPER
 	MOVQ AX, ret+24(FP)
 	RET
+
+// Encoding. Each lane takes 12 bytes, four groups of three b0 b1 b2,
+// which the shuffle spreads into dwords b1 b0 b2 b1: little-endian, the
+// 16-bit words b0<<8 | b1 and b1<<8 | b2, the group's 24 bits in two
+// overlapping windows. Then, per dword, with a b c d the four 6-bit
+// values (a the highest):
+//
+//	a = word0 >> 10    VPMULHUW of word0 & 0xFC00 by 0x0040 (a<<10<<6>>16)
+//	c = word1 >> 6     VPMULHUW of word1 & 0x0FC0 by 0x0400 (c<<6<<10>>16)
+//	b = word0 >> 4     VPMULLW of word0 & 0x03F0 by 0x0010: b<<8
+//	d = word1          VPMULLW of word1 & 0x003F by 0x0100: d<<8
+//
+// which OR into the bytes a, b, c, d. A value v becomes a character by
+// adding encodeOffset[k], where k is 13 for v < 26 (A–Z), 0 for 26–51
+// (a–z), and v - 51 for 52–63 (0–9, -, _).
+LANES(spread, $0x0405030401020001, $0x0A0B090A07080607)
+
+LANES(maskAC, $0x0FC0FC000FC0FC00, $0x0FC0FC000FC0FC00)
+
+LANES(mulAC, $0x0400004004000040, $0x0400004004000040)
+
+LANES(maskBD, $0x003F03F0003F03F0, $0x003F03F0003F03F0)
+
+LANES(mulBD, $0x0100001001000010, $0x0100001001000010)
+
+LANES(fiftyOne, $0x3333333333333333, $0x3333333333333333)
+
+LANES(twentySix, $0x1A1A1A1A1A1A1A1A, $0x1A1A1A1A1A1A1A1A)
+
+LANES(thirteen, $0x0D0D0D0D0D0D0D0D, $0x0D0D0D0D0D0D0D0D)
+
+// encodeOffset: +71 (k 0: a–z), -4 × 10 (k 1–10: 0–9), -17 (k 11: -),
+// +32 (k 12: _), +65 (k 13: A–Z).
+LANES(encodeOffset, $0xFCFCFCFCFCFCFC47, $0x00004120EFFCFCFC)
+
+// func encodeBlocks(dst, src *byte, n int)
+TEXT ·encodeBlocks(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+
+	VMOVDQU spread<>(SB), Y6
+	VMOVDQU maskAC<>(SB), Y7
+	VMOVDQU mulAC<>(SB), Y8
+	VMOVDQU maskBD<>(SB), Y9
+	VMOVDQU mulBD<>(SB), Y10
+	VMOVDQU fiftyOne<>(SB), Y11
+	VMOVDQU twentySix<>(SB), Y12
+	VMOVDQU thirteen<>(SB), Y13
+	VMOVDQU encodeOffset<>(SB), Y14
+
+encodeLoop:
+	TESTQ CX, CX
+	JZ    encodeDone
+
+	// Bytes 0–11 into the low lane, 12–27 into the high one (12–23 used).
+	VMOVDQU     (SI), X0
+	VINSERTI128 $1, 12(SI), Y0, Y0
+	VPSHUFB     Y6, Y0, Y0
+
+	// The 6-bit values.
+	VPAND    Y7, Y0, Y1
+	VPMULHUW Y8, Y1, Y1
+	VPAND    Y9, Y0, Y2
+	VPMULLW  Y10, Y2, Y2
+	VPOR     Y2, Y1, Y0
+
+	// The characters.
+	VPSUBUSB Y11, Y0, Y1
+	VPCMPGTB Y0, Y12, Y2
+	VPAND    Y13, Y2, Y2
+	VPOR     Y2, Y1, Y1
+	VPSHUFB  Y1, Y14, Y1
+	VPADDB   Y1, Y0, Y0
+
+	VMOVDQU Y0, (DI)
+	ADDQ    $24, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JMP     encodeLoop
+
+encodeDone:
+	VZEROUPPER
+	RET

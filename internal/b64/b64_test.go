@@ -36,13 +36,18 @@ func check(t *testing.T, s string) {
 	}
 }
 
-// encoded returns the encoding of n random bytes.
-func encoded(r *rand.Rand, n int) string {
+// randomBytes returns n random bytes, as a string.
+func randomBytes(r *rand.Rand, n int) string {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = byte(r.Uint32())
 	}
-	return base64.RawURLEncoding.EncodeToString(b)
+	return string(b)
+}
+
+// encoded returns the encoding of n random bytes.
+func encoded(r *rand.Rand, n int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(randomBytes(r, n)))
 }
 
 func TestDecodeLengths(t *testing.T) {
@@ -149,16 +154,58 @@ func TestDecodeTouchesOnlyDst(t *testing.T) {
 	}
 }
 
-func TestAppendEncode(t *testing.T) {
+// checkEncode fails t unless AppendEncode of b, appended to a prefix,
+// writes what encoding/base64 writes, and nothing beyond it.
+func checkEncode(t *testing.T, b []byte) {
+	t.Helper()
+	want := "x." + base64.RawURLEncoding.EncodeToString(b)
+	got := AppendEncode([]byte("x."), b)
+	if string(got) != want {
+		t.Fatalf("AppendEncode(%x) = %q; want %q", b, got, want)
+	}
+	if EncodedLen(len(b)) != len(got)-2 {
+		t.Fatalf("EncodedLen(%d) = %d; want %d", len(b), EncodedLen(len(b)), len(got)-2)
+	}
+	// With room to spare: the same, and the spare bytes untouched.
+	buf := bytes.Repeat([]byte{0xA5}, 2+len(want)+64)
+	got = AppendEncode(buf[:2], b)
+	if string(got[2:]) != want[2:] || &got[0] != &buf[0] {
+		t.Fatalf("AppendEncode into spare capacity = %q; want %q in place", got[2:], want[2:])
+	}
+	if bytes.Count(buf[len(got):], []byte{0xA5}) != len(buf)-len(got) {
+		t.Fatalf("AppendEncode of %d bytes wrote past its output", len(b))
+	}
+}
+
+func TestAppendEncodeLengths(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	for n := range 100 {
-		b := []byte(encoded(r, n))
-		got := AppendEncode([]byte("x."), b)
-		if want := "x." + base64.RawURLEncoding.EncodeToString(b); string(got) != want {
-			t.Fatalf("AppendEncode = %q; want %q", got, want)
+	for n := 0; n <= 300; n++ {
+		for range 4 {
+			checkEncode(t, []byte(randomBytes(r, n)))
 		}
-		if EncodedLen(len(b)) != len(got)-2 {
-			t.Fatalf("EncodedLen(%d) = %d; want %d", len(b), EncodedLen(len(b)), len(got)-2)
+	}
+	for _, n := range []int{1 << 10, 8 << 10, 16 << 10} {
+		checkEncode(t, []byte(randomBytes(r, n)))
+	}
+}
+
+// TestAppendEncodeEveryValueEverywhere encodes bytes whose 6-bit values
+// are 0–63 at every position of a block (the decoding of a rotated
+// alphabet), so that every value's character is checked in every lane.
+func TestAppendEncodeEveryValueEverywhere(t *testing.T) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	for shift := range 64 {
+		var text strings.Builder
+		for i := range 4 * blockIn {
+			text.WriteByte(alphabet[(i+shift)%64])
+		}
+		b, err := base64.RawURLEncoding.DecodeString(text.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkEncode(t, b)
+		if got := string(AppendEncode(nil, b)); got != text.String() {
+			t.Fatalf("AppendEncode = %q; want %q", got, text.String())
 		}
 	}
 }

@@ -33,3 +33,25 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEncode compares AppendEncode with encoding/base64 on the same
+// sizes, into a buffer with room.
+func BenchmarkEncode(b *testing.B) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{200, 1 << 10, 8 << 10, 16 << 10} {
+		src := []byte(randomBytes(r, n))
+		dst := make([]byte, 0, EncodedLen(n))
+		b.Run(fmt.Sprintf("b64/%d", n), func(b *testing.B) {
+			b.SetBytes(int64(n))
+			for b.Loop() {
+				dst = AppendEncode(dst[:0], src)
+			}
+		})
+		b.Run(fmt.Sprintf("encoding-base64/%d", n), func(b *testing.B) {
+			b.SetBytes(int64(n))
+			for b.Loop() {
+				dst = base64.RawURLEncoding.AppendEncode(dst[:0], src)
+			}
+		})
+	}
+}

@@ -3,9 +3,10 @@
 package cookie
 
 import (
-	"syscall"
 	"testing"
 	"unsafe"
+
+	"github.com/sessionless/sessionless/internal/testci"
 )
 
 // TestInvalidByteStaysInBounds runs every implementation (the assembly
@@ -13,18 +14,8 @@ import (
 // just before, a page the process may not read: a load outside the value
 // would crash the test.
 func TestInvalidByteStaysInBounds(t *testing.T) {
-	page := syscall.Getpagesize()
-	mem, err := syscall.Mmap(-1, 0, 3*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Munmap(mem) })
-	for _, guard := range [][]byte{mem[:page], mem[2*page:]} {
-		if err := syscall.Mprotect(guard, syscall.PROT_NONE); err != nil {
-			t.Fatal(err)
-		}
-	}
-	usable := mem[page : 2*page]
+	usable := testci.GuardedPage(t)
+	page := len(usable)
 	copy(usable, validOctets(page))
 	for n := 1; n <= 200; n++ {
 		for _, v := range [][]byte{usable[:n], usable[page-n:]} {

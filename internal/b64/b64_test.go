@@ -84,14 +84,21 @@ func TestDecodeEveryByteEverywhere(t *testing.T) {
 // 0–63 at every position of a block, so that every character's translation
 // and packing is checked in every lane.
 func TestDecodeEveryValueEverywhere(t *testing.T) {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	for shift := range 64 {
-		var b strings.Builder
-		for i := range 2 * blockIn {
-			b.WriteByte(alphabet[(i+shift)%64])
-		}
-		check(t, b.String())
+		check(t, rotatedAlphabet(shift, 2*blockIn))
 	}
+}
+
+// rotatedAlphabet returns n characters of the base64url alphabet, in
+// order from the shift-th, round and round: the text of the 6-bit values
+// shift, shift+1, … (mod 64).
+func rotatedAlphabet(shift, n int) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	var b strings.Builder
+	for i := range n {
+		b.WriteByte(alphabet[(i+shift)%64])
+	}
+	return b.String()
 }
 
 // TestDecodeRefuses lists what Decode must refuse, at the block loop's
@@ -193,19 +200,15 @@ func TestAppendEncodeLengths(t *testing.T) {
 // are 0–63 at every position of a block (the decoding of a rotated
 // alphabet), so that every value's character is checked in every lane.
 func TestAppendEncodeEveryValueEverywhere(t *testing.T) {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	for shift := range 64 {
-		var text strings.Builder
-		for i := range 4 * blockIn {
-			text.WriteByte(alphabet[(i+shift)%64])
-		}
-		b, err := base64.RawURLEncoding.DecodeString(text.String())
+		text := rotatedAlphabet(shift, 4*blockIn)
+		b, err := base64.RawURLEncoding.DecodeString(text)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkEncode(t, b)
-		if got := string(AppendEncode(nil, b)); got != text.String() {
-			t.Fatalf("AppendEncode = %q; want %q", got, text.String())
+		if got := string(AppendEncode(nil, b)); got != text {
+			t.Fatalf("AppendEncode = %q; want %q", got, text)
 		}
 	}
 }

@@ -4,9 +4,10 @@ package b64
 
 import (
 	"encoding/base64"
-	"syscall"
 	"testing"
 	"unsafe"
+
+	"github.com/sessionless/sessionless/internal/testci"
 )
 
 // TestStaysInBounds decodes and encodes inputs that begin just after, or
@@ -14,18 +15,8 @@ import (
 // ends just before one: a load or store outside the input or output (the
 // block loops among them, on a CPU with AVX2) would crash the test.
 func TestStaysInBounds(t *testing.T) {
-	page := syscall.Getpagesize()
-	mem, err := syscall.Mmap(-1, 0, 3*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Munmap(mem) })
-	for _, guard := range [][]byte{mem[:page], mem[2*page:]} {
-		if err := syscall.Mprotect(guard, syscall.PROT_NONE); err != nil {
-			t.Fatal(err)
-		}
-	}
-	usable := mem[page : 2*page]
+	usable := testci.GuardedPage(t)
+	page := len(usable)
 	for i := range usable {
 		usable[i] = byte(i * 7)
 	}

@@ -1,6 +1,9 @@
-// Package testci lets a test that cannot run here fail instead of skip
-// when it runs in CI: .ci/run sets CI=true, and a skipped test there is a
-// test nobody ran. Only tests import it.
+// Package testci holds what the project's tests share about where they
+// run: a test that cannot run here fails instead of skipping when it runs
+// in CI (.ci/run sets CI=true, and a skipped test there is a test nobody
+// ran); a test binary can run as an unprivileged user; and, on Linux, a
+// page of memory between unreadable ones catches a loop that reads or
+// writes out of bounds. Only tests import it.
 package testci
 
 import (

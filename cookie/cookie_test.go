@@ -1265,3 +1265,50 @@ func BenchmarkDelete(b *testing.B) {
 		c.Delete(w, r)
 	}
 }
+
+// TestQueued checks that Queued reports a Set-Cookie header of this
+// cookie or of its chunks queued earlier in the response, and nothing
+// else.
+func TestQueued(t *testing.T) {
+	t.Parallel()
+	cfg := cookie.Config{Name: authName}
+	tests := []struct {
+		name  string
+		queue func(t *testing.T, w http.ResponseWriter)
+		want  bool
+	}{
+		{"nothing queued", func(*testing.T, http.ResponseWriter) {}, false},
+		{"written", func(t *testing.T, w http.ResponseWriter) {
+			if err := mustNew(t, cfg).Write(w, nil, "v", 0); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+		{"written in chunks", func(t *testing.T, w http.ResponseWriter) {
+			if err := mustNew(t, cfg).Write(w, nil, strings.Repeat("v", 3*part(len(authName))), 0); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+		{"deleted", func(t *testing.T, w http.ResponseWriter) { mustNew(t, cfg).Delete(w, nil) }, true},
+		{"only a chunk's header", func(_ *testing.T, w http.ResponseWriter) {
+			w.Header().Add("Set-Cookie", authName+".2=x; Path=/; Secure")
+		}, true},
+		{"another cookie", func(t *testing.T, w http.ResponseWriter) {
+			if err := mustNew(t, cookie.Config{Name: "__Host-other"}).Write(w, nil, "v", 0); err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+		{"a name that only begins with this one", func(_ *testing.T, w http.ResponseWriter) {
+			w.Header().Add("Set-Cookie", authName+"x=v; Path=/; Secure")
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := httptest.NewRecorder()
+			tt.queue(t, rec)
+			if got := mustNew(t, cfg).Queued(rec); got != tt.want {
+				t.Errorf("Queued() = %v; want %v (Set-Cookie %q)", got, tt.want, rec.Header()["Set-Cookie"])
+			}
+		})
+	}
+}

@@ -84,6 +84,18 @@ func (c *Cookie) Delete(w http.ResponseWriter, r *http.Request) {
 	setCacheHeaders(h)
 }
 
+// Queued reports whether w already carries a Set-Cookie header for this
+// cookie or one of its chunks (a Write or Delete earlier in the same
+// response), which the next Write or Delete would replace.
+func (c *Cookie) Queued(w http.ResponseWriter) bool {
+	for _, line := range w.Header()["Set-Cookie"] {
+		if c.owns(line) {
+			return true
+		}
+	}
+	return false
+}
+
 // add queues one Set-Cookie header. maxAge is in seconds: 0 for a session
 // cookie, -1 to delete (net/http writes Max-Age=0).
 func (c *Cookie) add(h http.Header, name, value string, maxAge int) {

@@ -425,3 +425,52 @@ func TestFreshCarriedOverRenewal(t *testing.T) {
 		t.Errorf("rejections %+v; want none", rejs)
 	}
 }
+
+// TestFreshThenNewAuthentication checks that Fresh followed, in the same
+// request, by Login or Reauthenticate leaves no fresh cookie bound to the
+// authentication they replace: the response deletes the one Fresh wrote,
+// and the next request is fresh from the new password entry, with nothing
+// refused or reported.
+func TestFreshThenNewAuthentication(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		auth func(e *env, rec *httptest.ResponseRecorder, r *http.Request) error
+	}{
+		{"Login", func(e *env, rec *httptest.ResponseRecorder, r *http.Request) error {
+			_, err := e.m.Login(rec, r, alice, remember.SessionOnly)
+			return err
+		}},
+		{"Reauthenticate", func(e *env, rec *httptest.ResponseRecorder, r *http.Request) error {
+			_, err := e.m.Reauthenticate(rec, r)
+			return err
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, remember.Config[User]{})
+			b := e.browser()
+			e.login(b, alice, false)
+			e.clock.Set(t0.Add(time.Minute))
+			rec := httptest.NewRecorder()
+			r := b.request()
+			st := ptr(e.m.Load(rec, r))
+			if !e.m.Fresh(rec, r, st, remember.Sliding(time.Hour)) {
+				t.Fatalf("Fresh(sliding) after login = false; want true")
+			}
+			if err := tt.auth(e, rec, r); err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			if diff := cmp.Diff([]string{"-" + freshName, authName}, setNames(b.receive(rec))); diff != "" {
+				t.Errorf("Fresh then %s set (-want +got); want the fresh cookie deleted:\n%s", tt.name, diff)
+			}
+			e.clock.Set(t0.Add(2 * time.Minute))
+			if ok, _, _ := e.fresh(b, 10*time.Minute, true); !ok {
+				t.Errorf("Fresh(sliding) on the next request = false; want true (a new password entry)")
+			}
+			if rejs := e.rej.take(); len(rejs) != 0 {
+				t.Errorf("rejections %+v; want none", rejs)
+			}
+		})
+	}
+}

@@ -153,8 +153,13 @@ func (m *Manager[T]) Logout(w http.ResponseWriter, r *http.Request) {
 	m.fresh.c.Delete(w, r)
 }
 
+// deleteIfPresent deletes c if the request carries it or the response
+// already sets it: Fresh, earlier in the same request, may have written a
+// fresh cookie bound to the authentication that Login or Reauthenticate
+// replaces, which the next request would refuse (and report) as a
+// mismatch.
 func deleteIfPresent(w http.ResponseWriter, r *http.Request, c *cookie.Cookie) {
-	if _, err := c.Read(r); !errors.Is(err, cookie.ErrNotFound) {
+	if _, err := c.Read(r); !errors.Is(err, cookie.ErrNotFound) || c.Queued(w) {
 		c.Delete(w, r)
 	}
 }

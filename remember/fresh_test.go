@@ -23,6 +23,24 @@ func (e *env) fresh(b *browser, window time.Duration, sliding bool) (bool, *reme
 	return ok, st, b.receive(rec)
 }
 
+// loginThenFresh logs b in (session only) and, a minute later, begins a
+// request that runs Load and a sliding Fresh(win) on one response, as a
+// sudo route does in the request that starts its window (the password
+// was just entered, no fresh cookie yet). It returns them for the rest of
+// that request.
+func (e *env) loginThenFresh(b *browser, win time.Duration) (*httptest.ResponseRecorder, *http.Request, *remember.State[User]) {
+	e.t.Helper()
+	e.login(b, alice, false)
+	e.clock.Set(t0.Add(time.Minute))
+	rec := httptest.NewRecorder()
+	r := b.request()
+	st := ptr(e.m.Load(rec, r))
+	if !e.m.Fresh(rec, r, st, remember.Sliding(win)) {
+		e.t.Fatal("Fresh(sliding) within the password window = false; want true")
+	}
+	return rec, r, st
+}
+
 // TestFreshFixed checks the fixed window (Laravel's password.confirm): true
 // within the window from the password entry, false after it, and never a
 // cookie.
@@ -450,14 +468,7 @@ func TestFreshThenNewAuthentication(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, remember.Config[User]{})
 			b := e.browser()
-			e.login(b, alice, false)
-			e.clock.Set(t0.Add(time.Minute))
-			rec := httptest.NewRecorder()
-			r := b.request()
-			st := ptr(e.m.Load(rec, r))
-			if !e.m.Fresh(rec, r, st, remember.Sliding(time.Hour)) {
-				t.Fatalf("Fresh(sliding) after login = false; want true")
-			}
+			rec, r, _ := e.loginThenFresh(b, time.Hour)
 			if err := tt.auth(e, rec, r); err != nil {
 				t.Fatalf("%s: %v", tt.name, err)
 			}

@@ -350,14 +350,7 @@ func TestUpdateOnSudoRoute(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, remember.Config[User]{})
 	b := e.browser()
-	e.login(b, alice, false)
-	e.clock.Set(t0.Add(time.Minute))
-	rec := httptest.NewRecorder()
-	r := b.request()
-	st := ptr(e.m.Load(rec, r))
-	if !e.m.Fresh(rec, r, st, remember.Sliding(2*time.Minute)) {
-		t.Fatal("Fresh within the password window = false")
-	}
+	rec, r, st := e.loginThenFresh(b, 2*time.Minute)
 	if err := e.m.Update(rec, r, st, bob); err != nil {
 		t.Fatal(err)
 	}

@@ -20,10 +20,11 @@ import (
 	"unsafe"
 )
 
-// std decodes what the block loop leaves, and all of it without AVX2.
+// std decodes and encodes what the block loops leave, and everything
+// without AVX2.
 var std = base64.RawURLEncoding.Strict()
 
-// Block sizes of the AVX2 loop: blockIn characters decode to blockOut bytes.
+// Block sizes of the AVX2 loops: blockOut bytes are blockIn characters.
 const (
 	blockIn  = 32
 	blockOut = 24
